@@ -1,0 +1,287 @@
+package io.mosec.spring.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of the Mosec inference service ({@code mosec.*}).
+ */
+@ConfigurationProperties("mosec")
+public class MosecProperties {
+
+	/**
+	 * Deadline of one request, from admission to answer; 408 after it. Also the default
+	 * timeout of one forward, and how long shutdown waits for requests in flight.
+	 */
+	private Duration timeout = Duration.ofSeconds(3);
+
+	/**
+	 * Most requests in flight at once; 429 beyond it.
+	 */
+	private int capacity = 1024;
+
+	/**
+	 * Largest request body accepted; 413 beyond it.
+	 */
+	private DataSize maxRequestSize = DataSize.ofMegabytes(10);
+
+	/**
+	 * Path of the default route, used when no routes are configured.
+	 */
+	private String endpoint = "/inference";
+
+	/**
+	 * Defaults for every stage.
+	 */
+	private final Defaults defaults = new Defaults();
+
+	/**
+	 * Per-stage settings, keyed by stage name; they override the @MosecStage values.
+	 */
+	private Map<String, Stage> stages = new LinkedHashMap<>();
+
+	/**
+	 * Routes and the stages each runs through. When empty, one route at the endpoint runs every
+	 * stage by order.
+	 */
+	private List<Route> routes = new ArrayList<>();
+
+	/**
+	 * How stages are run.
+	 */
+	private final Workers worker = new Workers();
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		this.timeout = timeout;
+	}
+
+	public int getCapacity() {
+		return this.capacity;
+	}
+
+	public void setCapacity(int capacity) {
+		this.capacity = capacity;
+	}
+
+	public DataSize getMaxRequestSize() {
+		return this.maxRequestSize;
+	}
+
+	public void setMaxRequestSize(DataSize maxRequestSize) {
+		this.maxRequestSize = maxRequestSize;
+	}
+
+	public String getEndpoint() {
+		return this.endpoint;
+	}
+
+	public void setEndpoint(String endpoint) {
+		this.endpoint = endpoint;
+	}
+
+	public Defaults getDefaults() {
+		return this.defaults;
+	}
+
+	public Map<String, Stage> getStages() {
+		return this.stages;
+	}
+
+	public void setStages(Map<String, Stage> stages) {
+		this.stages = stages;
+	}
+
+	public List<Route> getRoutes() {
+		return this.routes;
+	}
+
+	public void setRoutes(List<Route> routes) {
+		this.routes = routes;
+	}
+
+	public Workers getWorker() {
+		return this.worker;
+	}
+
+	/**
+	 * Defaults for every stage.
+	 */
+	public static class Defaults {
+
+		/**
+		 * Longest time a batch waits for more tasks after its first one.
+		 */
+		private Duration maxWaitTime = Duration.ofMillis(10);
+
+		public Duration getMaxWaitTime() {
+			return this.maxWaitTime;
+		}
+
+		public void setMaxWaitTime(Duration maxWaitTime) {
+			this.maxWaitTime = maxWaitTime;
+		}
+
+	}
+
+	/**
+	 * Settings of one stage; unset values keep the @MosecStage value.
+	 */
+	public static class Stage {
+
+		/**
+		 * Number of workers serving the stage.
+		 */
+		private Integer num;
+
+		/**
+		 * Largest batch handed to one forward; 1 means no batching.
+		 */
+		private Integer maxBatchSize;
+
+		/**
+		 * Longest time a batch waits for more tasks after its first one.
+		 */
+		private Duration maxWaitTime;
+
+		/**
+		 * Longest time one forward may take; 408 for its batch after it.
+		 */
+		private Duration timeout;
+
+		/**
+		 * Environment variables of each worker process, one map per worker (GPU pinning).
+		 */
+		private List<Map<String, String>> env = new ArrayList<>();
+
+		/**
+		 * Extra JVM options of the stage's worker processes, such as -Xmx2g.
+		 */
+		private List<String> jvmOptions = new ArrayList<>();
+
+		public Integer getNum() {
+			return this.num;
+		}
+
+		public void setNum(Integer num) {
+			this.num = num;
+		}
+
+		public Integer getMaxBatchSize() {
+			return this.maxBatchSize;
+		}
+
+		public void setMaxBatchSize(Integer maxBatchSize) {
+			this.maxBatchSize = maxBatchSize;
+		}
+
+		public Duration getMaxWaitTime() {
+			return this.maxWaitTime;
+		}
+
+		public void setMaxWaitTime(Duration maxWaitTime) {
+			this.maxWaitTime = maxWaitTime;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public List<Map<String, String>> getEnv() {
+			return this.env;
+		}
+
+		public void setEnv(List<Map<String, String>> env) {
+			this.env = env;
+		}
+
+		public List<String> getJvmOptions() {
+			return this.jvmOptions;
+		}
+
+		public void setJvmOptions(List<String> jvmOptions) {
+			this.jvmOptions = jvmOptions;
+		}
+
+	}
+
+	/**
+	 * A route: a path and the stages a request on it runs through.
+	 */
+	public static class Route {
+
+		/**
+		 * Request path, such as /v1/embeddings.
+		 */
+		private String path;
+
+		/**
+		 * Stage names, ingress first, egress last.
+		 */
+		private List<String> stages = new ArrayList<>();
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public List<String> getStages() {
+			return this.stages;
+		}
+
+		public void setStages(List<String> stages) {
+			this.stages = stages;
+		}
+
+	}
+
+	/**
+	 * How stages are run.
+	 */
+	public static class Workers {
+
+		/**
+		 * Where stages run: in threads of the server JVM, or in worker processes.
+		 */
+		private WorkerMode mode = WorkerMode.THREAD;
+
+		public WorkerMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(WorkerMode mode) {
+			this.mode = mode;
+		}
+
+	}
+
+	/**
+	 * Where stages run.
+	 */
+	public enum WorkerMode {
+
+		/** In threads of the server JVM: for tests and small services. */
+		THREAD,
+
+		/** In forked worker JVMs, one process per worker. */
+		PROCESS
+
+	}
+
+}

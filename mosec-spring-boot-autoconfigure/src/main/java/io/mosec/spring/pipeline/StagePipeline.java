@@ -1,0 +1,161 @@
+package io.mosec.spring.pipeline;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import io.mosec.spring.protocol.Flags;
+import io.mosec.spring.protocol.Frame;
+import io.mosec.spring.stage.StageDefinition;
+import io.mosec.spring.task.Task;
+import io.mosec.spring.task.TaskResult;
+import io.mosec.spring.worker.StageTimeoutException;
+import io.mosec.spring.worker.WorkerPool;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.util.concurrent.Queues;
+
+/**
+ * One stage's queue and batcher: tasks go into a sink, leave it in batches, and each batch goes
+ * to an idle worker of the stage's pool; each task of the reply moves on to its next stage or
+ * completes.
+ */
+final class StagePipeline {
+
+	private static final Log logger = LogFactory.getLog(StagePipeline.class);
+
+	private final StageDefinition stage;
+
+	private final WorkerPool workers;
+
+	/*
+	 * Many request threads submit at once. A unicast sink over a multi-producer queue accepts
+	 * concurrent emissions (offer is thread-safe, draining is serialised inside the sink); the
+	 * safe Sinks.many() would answer FAIL_NON_SERIALIZED under contention instead.
+	 */
+	private final Sinks.Many<Task> queue = Sinks.unsafe()
+		.many()
+		.unicast()
+		.onBackpressureBuffer(Queues.<Task>unboundedMultiproducer().get());
+
+	private Disposable subscription;
+
+	StagePipeline(WorkerPool workers) {
+		this.stage = workers.stage();
+		this.workers = workers;
+	}
+
+	StageDefinition stage() {
+		return this.stage;
+	}
+
+	WorkerPool workers() {
+		return this.workers;
+	}
+
+	/**
+	 * Starts taking batches off the queue.
+	 * @param onward receives each task that finished this stage and has another one to go
+	 * @param timer the scheduler of the batch wait
+	 */
+	void start(Consumer<Task> onward, Scheduler timer) {
+		this.subscription = Batching.batches(this.queue.asFlux(), this.stage.maxBatchSize(), this.stage.maxWaitTime(), timer)
+			.flatMap((batch) -> dispatch(batch, onward), this.stage.num())
+			// Tasks still queued or batched when the stage stops are answered, not left to time out.
+			.doOnDiscard(Task.class, (task) -> task.complete(TaskResult.error(503,
+					"service unavailable: stage '" + this.stage.name() + "' has stopped")))
+			.subscribe(null, (ex) -> logger.error("The pipeline of stage '" + this.stage.name() + "' stopped", ex));
+	}
+
+	/**
+	 * Queues a task for this stage.
+	 * @param task the task
+	 */
+	void submit(Task task) {
+		Sinks.EmitResult result = this.queue.tryEmitNext(task);
+		if (result.isFailure()) {
+			task.complete(TaskResult.error(503, "service unavailable: stage '" + this.stage.name()
+					+ "' is not accepting tasks (" + result + ")"));
+		}
+	}
+
+	/**
+	 * Stops taking batches; what is still queued is answered 503.
+	 */
+	void stop() {
+		if (this.subscription != null) {
+			this.subscription.dispose();
+		}
+		this.queue.tryEmitComplete();
+	}
+
+	private Mono<Void> dispatch(List<Task> batch, Consumer<Task> onward) {
+		List<Task> live = new ArrayList<>(batch.size());
+		List<Frame.Item> items = new ArrayList<>(batch.size());
+		for (Task task : batch) {
+			// A task that timed out or was abandoned while queued never reaches forward.
+			if (!task.isDone()) {
+				live.add(task);
+				items.add(new Frame.Item(task.id(), task.state(), task.payload()));
+			}
+		}
+		if (live.isEmpty()) {
+			return Mono.empty();
+		}
+		return this.workers.dispatch(new Frame(0, items))
+			.doOnNext((reply) -> deliver(live, reply, onward))
+			.onErrorResume((ex) -> {
+				TaskResult failure = failure(ex);
+				live.forEach((task) -> task.complete(failure));
+				return Mono.empty();
+			})
+			.then();
+	}
+
+	private void deliver(List<Task> live, Frame reply, Consumer<Task> onward) {
+		if (reply.items().size() != live.size()) {
+			throw new IllegalStateException("stage '" + this.stage.name() + "' answered " + reply.items().size()
+					+ " items for a batch of " + live.size());
+		}
+		for (int i = 0; i < live.size(); i++) {
+			Task task = live.get(i);
+			Frame.Item item = reply.items().get(i);
+			if (item.id() != task.id()) {
+				task.complete(TaskResult.error(500, "inference internal error: reply out of order"));
+			}
+			else if (item.state() != Flags.OK) {
+				task.complete(TaskResult.error(httpStatus(item.state()), new String(item.payload(), StandardCharsets.UTF_8)));
+			}
+			else if (task.atEgress()) {
+				task.complete(TaskResult.ok(item.payload()));
+			}
+			else if (!task.isDone()) {
+				task.advance(item.payload());
+				onward.accept(task);
+			}
+		}
+	}
+
+	private TaskResult failure(Throwable ex) {
+		if (ex instanceof StageTimeoutException) {
+			return TaskResult.error(408, "request timeout: " + ex.getMessage());
+		}
+		logger.error("A batch of stage '" + this.stage.name() + "' failed", ex);
+		return TaskResult.error(500, "inference internal error: " + ex.getMessage());
+	}
+
+	static int httpStatus(int flag) {
+		return switch (flag) {
+			case Flags.BAD_REQUEST -> 400;
+			case Flags.VALIDATION_ERROR -> 422;
+			case Flags.TIMEOUT -> 408;
+			default -> 500;
+		};
+	}
+
+}

@@ -1,0 +1,41 @@
+package io.mosec.spring.protocol;
+
+/**
+ * Bit values used in {@link Frame#flag()} and {@link Frame.Item#state()}.
+ * <p>
+ * The status values and the ingress/egress state bits are Mosec's; the format bits and the
+ * per-item status in a reply are our extensions, in bits Mosec leaves free.
+ */
+public final class Flags {
+
+	/** Request item: the payload is the raw HTTP body, to be decoded by the stage. */
+	public static final int INGRESS = 1;
+
+	/** Request item: the output is the HTTP response body, to be encoded by the stage. */
+	public static final int EGRESS = 2;
+
+	/** Request item, with {@link #INGRESS}: the body is msgpack (JSON otherwise). */
+	public static final int MSGPACK_IN = 4;
+
+	/** Request item, with {@link #EGRESS}: the response is msgpack (JSON otherwise). */
+	public static final int MSGPACK_OUT = 8;
+
+	/** Reply: handled. */
+	public static final int OK = 1;
+
+	/** Reply: the input could not be decoded, or the stage threw a client error (400). */
+	public static final int BAD_REQUEST = 2;
+
+	/** Reply: the stage rejected the input as invalid (422). */
+	public static final int VALIDATION_ERROR = 4;
+
+	/** Reply: the stage failed (500). */
+	public static final int INTERNAL_ERROR = 8;
+
+	/** Reply: the stage ran out of time (408). */
+	public static final int TIMEOUT = 16;
+
+	private Flags() {
+	}
+
+}

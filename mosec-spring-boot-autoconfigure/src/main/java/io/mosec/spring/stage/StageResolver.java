@@ -1,0 +1,239 @@
+package io.mosec.spring.stage;
+
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.mosec.spring.api.BatchWorker;
+import io.mosec.spring.api.MosecStage;
+import io.mosec.spring.api.Worker;
+import io.mosec.spring.autoconfigure.MosecProperties;
+
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.ResolvableType;
+import org.springframework.util.StringUtils;
+
+/**
+ * Finds the {@link MosecStage} beans by type, without creating them, merges their annotation
+ * with {@code mosec.*} properties, builds the routes, and rejects a wrong configuration with a
+ * message that names the property and the fix.
+ */
+public final class StageResolver {
+
+	private final ConfigurableListableBeanFactory beanFactory;
+
+	private final MosecProperties properties;
+
+	public StageResolver(ConfigurableListableBeanFactory beanFactory, MosecProperties properties) {
+		this.beanFactory = beanFactory;
+		this.properties = properties;
+	}
+
+	/**
+	 * Resolves every stage and route.
+	 * @return the registry
+	 * @throws MosecConfigurationException if the configuration is wrong
+	 */
+	public StageRegistry resolve() {
+		checkGlobals();
+		Map<String, StageDefinition> stages = discoverStages();
+		for (String name : this.properties.getStages().keySet()) {
+			if (!stages.containsKey(name)) {
+				throw new MosecConfigurationException("mosec.stages." + name + " configures no known stage; known stages: "
+						+ stages.keySet() + ". Fix the name, or annotate the bean with @MosecStage.");
+			}
+		}
+		return new StageRegistry(new ArrayList<>(stages.values()), resolveRoutes(stages));
+	}
+
+	private void checkGlobals() {
+		if (this.properties.getCapacity() < 1) {
+			throw new MosecConfigurationException("mosec.capacity must be at least 1 (was "
+					+ this.properties.getCapacity() + "): set it to the most requests you accept in flight.");
+		}
+		requirePositive(this.properties.getTimeout(), "mosec.timeout");
+		requirePositive(this.properties.getDefaults().getMaxWaitTime(), "mosec.defaults.max-wait-time");
+		if (this.properties.getMaxRequestSize().toBytes() < 1) {
+			throw new MosecConfigurationException("mosec.max-request-size must be positive (was "
+					+ this.properties.getMaxRequestSize() + "), for example 10MB.");
+		}
+	}
+
+	private Map<String, StageDefinition> discoverStages() {
+		Map<String, StageDefinition> stages = new LinkedHashMap<>();
+		for (String beanName : this.beanFactory.getBeanNamesForAnnotation(MosecStage.class)) {
+			StageDefinition stage = resolveStage(beanName);
+			StageDefinition other = stages.putIfAbsent(stage.name(), stage);
+			if (other != null) {
+				throw new MosecConfigurationException("Two @MosecStage beans are named '" + stage.name() + "' (beans '"
+						+ other.beanName() + "' and '" + beanName + "'): give one of them another "
+						+ "@MosecStage(name = ...).");
+			}
+		}
+		return stages;
+	}
+
+	private StageDefinition resolveStage(String beanName) {
+		Class<?> beanClass = this.beanFactory.getType(beanName, false);
+		MosecStage annotation = this.beanFactory.findAnnotationOnBean(beanName, MosecStage.class, false);
+		String name = StringUtils.hasText(annotation.name()) ? annotation.name() : beanName;
+		ResolvableType type = this.beanFactory.getMergedBeanDefinition(beanName).getResolvableType();
+		if (type.resolve() == null || type.resolve() == Object.class) {
+			type = ResolvableType.forClass(beanClass);
+		}
+		ResolvableType batchWorker = type.as(BatchWorker.class);
+		ResolvableType worker = type.as(Worker.class);
+		if (batchWorker == ResolvableType.NONE && worker == ResolvableType.NONE) {
+			throw new MosecConfigurationException("@MosecStage bean '" + beanName + "' (" + beanClass.getName()
+					+ ") implements neither Worker nor BatchWorker: implement one of them.");
+		}
+		if (batchWorker != ResolvableType.NONE && worker != ResolvableType.NONE) {
+			throw new MosecConfigurationException("@MosecStage bean '" + beanName + "' (" + beanClass.getName()
+					+ ") implements both Worker and BatchWorker: implement only one of them.");
+		}
+		boolean batching = batchWorker != ResolvableType.NONE;
+		ResolvableType contract = batching ? batchWorker : worker;
+
+		MosecProperties.Stage configured = this.properties.getStages().getOrDefault(name, new MosecProperties.Stage());
+		String prefix = "mosec.stages." + name + ".";
+		int num = (configured.getNum() != null) ? configured.getNum() : annotation.num();
+		String numSource = (configured.getNum() != null) ? prefix + "num" : "@MosecStage(num) of " + beanClass.getSimpleName();
+		if (num < 1) {
+			throw new MosecConfigurationException(numSource + " must be at least 1 (was " + num + "): set it to "
+					+ "the number of workers of stage '" + name + "'.");
+		}
+		int maxBatchSize = (configured.getMaxBatchSize() != null) ? configured.getMaxBatchSize()
+				: annotation.maxBatchSize();
+		String batchSource = (configured.getMaxBatchSize() != null) ? prefix + "max-batch-size"
+				: "@MosecStage(maxBatchSize) of " + beanClass.getSimpleName();
+		if (maxBatchSize < 1) {
+			throw new MosecConfigurationException(batchSource + " must be at least 1 (was " + maxBatchSize
+					+ "): 1 means no batching.");
+		}
+		if (!batching && maxBatchSize > 1) {
+			throw new MosecConfigurationException(batchSource + " is " + maxBatchSize + ", but stage '" + name
+					+ "' implements Worker, which takes one input at a time: implement BatchWorker to receive "
+					+ "batches, or set max-batch-size to 1.");
+		}
+		Duration maxWaitTime = (configured.getMaxWaitTime() != null) ? configured.getMaxWaitTime()
+				: parseDuration(annotation.maxWaitTime(), "@MosecStage(maxWaitTime) of " + beanClass.getSimpleName(),
+						this.properties.getDefaults().getMaxWaitTime());
+		requirePositive(maxWaitTime, prefix + "max-wait-time");
+		Duration timeout = (configured.getTimeout() != null) ? configured.getTimeout()
+				: parseDuration(annotation.timeout(), "@MosecStage(timeout) of " + beanClass.getSimpleName(),
+						this.properties.getTimeout());
+		requirePositive(timeout, prefix + "timeout");
+		List<Map<String, String>> env = configured.getEnv();
+		if (!env.isEmpty() && env.size() != num) {
+			throw new MosecConfigurationException(prefix + "env has " + env.size() + " entries but stage '" + name
+					+ "' has " + num + " workers: give one map per worker, or none.");
+		}
+		return new StageDefinition(name, beanName, beanClass, annotation.order(), num, maxBatchSize, maxWaitTime,
+				timeout, batching, typeArgument(contract, 0), typeArgument(contract, 1), env,
+				configured.getJvmOptions());
+	}
+
+	private static Type typeArgument(ResolvableType contract, int index) {
+		ResolvableType argument = contract.getGeneric(index);
+		// A raw Worker decodes to plain maps, lists and scalars, as Jackson does for Object.
+		return (argument.resolve() != null) ? argument.getType() : Object.class;
+	}
+
+	private static Duration parseDuration(String value, String source, Duration fallback) {
+		if (!StringUtils.hasText(value)) {
+			return fallback;
+		}
+		try {
+			return DurationStyle.detectAndParse(value);
+		}
+		catch (IllegalArgumentException | DateTimeParseException ex) {
+			throw new MosecConfigurationException(source + " is '" + value + "', which is not a duration: write it "
+					+ "like \"10ms\" or \"2s\".");
+		}
+	}
+
+	private static void requirePositive(Duration duration, String property) {
+		if (duration == null || duration.isZero() || duration.isNegative()) {
+			throw new MosecConfigurationException(property + " must be a positive duration (was " + duration
+					+ "), for example 10ms.");
+		}
+	}
+
+	private List<RouteDefinition> resolveRoutes(Map<String, StageDefinition> stages) {
+		if (this.properties.getRoutes().isEmpty()) {
+			return defaultRoute(stages);
+		}
+		List<RouteDefinition> routes = new ArrayList<>();
+		Set<String> paths = new HashSet<>();
+		List<MosecProperties.Route> configured = this.properties.getRoutes();
+		for (int i = 0; i < configured.size(); i++) {
+			MosecProperties.Route route = configured.get(i);
+			String property = "mosec.routes[" + i + "]";
+			String path = checkPath(route.getPath(), property + ".path");
+			if (!paths.add(path)) {
+				throw new MosecConfigurationException(property + ".path '" + path + "' is used by another route: "
+						+ "give each route its own path.");
+			}
+			if (route.getStages().isEmpty()) {
+				throw new MosecConfigurationException(property + ".stages is empty: list the stages a request on '"
+						+ path + "' runs through, ingress first.");
+			}
+			List<StageDefinition> routeStages = new ArrayList<>();
+			for (String stageName : route.getStages()) {
+				StageDefinition stage = stages.get(stageName);
+				if (stage == null) {
+					throw new MosecConfigurationException(property + ".stages names unknown stage '" + stageName
+							+ "'; known stages: " + stages.keySet() + ". Fix the name, or annotate the bean with "
+							+ "@MosecStage.");
+				}
+				if (routeStages.contains(stage)) {
+					throw new MosecConfigurationException(property + ".stages lists stage '" + stageName
+							+ "' twice: a route runs each stage once.");
+				}
+				routeStages.add(stage);
+			}
+			routes.add(new RouteDefinition(path, routeStages));
+		}
+		return routes;
+	}
+
+	private List<RouteDefinition> defaultRoute(Map<String, StageDefinition> stages) {
+		if (stages.isEmpty()) {
+			return List.of();
+		}
+		String path = checkPath(this.properties.getEndpoint(), "mosec.endpoint");
+		List<StageDefinition> ordered = new ArrayList<>(stages.values());
+		ordered.sort(Comparator.comparingInt(StageDefinition::order));
+		for (int i = 1; i < ordered.size(); i++) {
+			if (ordered.get(i).order() == ordered.get(i - 1).order()) {
+				throw new MosecConfigurationException("Stages '" + ordered.get(i - 1).name() + "' and '"
+						+ ordered.get(i).name() + "' both have @MosecStage(order = " + ordered.get(i).order()
+						+ "), so the default route cannot order them: give each stage its own order, or configure "
+						+ "mosec.routes.");
+			}
+		}
+		return List.of(new RouteDefinition(path, ordered));
+	}
+
+	private static String checkPath(String path, String property) {
+		if (!StringUtils.hasText(path) || !path.startsWith("/")) {
+			throw new MosecConfigurationException(property + " must be a path starting with '/' (was '" + path
+					+ "'), for example /inference.");
+		}
+		String normalized = (path.length() > 1 && path.endsWith("/")) ? path.substring(0, path.length() - 1) : path;
+		if (normalized.equals("/") || normalized.equals("/actuator") || normalized.startsWith("/actuator/")) {
+			throw new MosecConfigurationException(property + " '" + path + "' is reserved (the root and /actuator/** "
+					+ "belong to the application and Actuator): choose another path, such as /inference.");
+		}
+		return normalized;
+	}
+
+}

@@ -1,0 +1,47 @@
+package io.mosec.spring.task;
+
+/**
+ * How a request ended.
+ *
+ * @param status the HTTP status
+ * @param body the response body when the status is 200
+ * @param detail the problem detail otherwise
+ */
+public record TaskResult(int status, byte[] body, String detail) {
+
+	/**
+	 * A successful answer.
+	 * @param body the encoded response
+	 * @return the result
+	 */
+	public static TaskResult ok(byte[] body) {
+		return new TaskResult(200, body, null);
+	}
+
+	/**
+	 * A failed answer.
+	 * @param status the HTTP status
+	 * @param detail the problem detail, in Mosec's style
+	 * @return the result
+	 */
+	public static TaskResult error(int status, String detail) {
+		return new TaskResult(status, null, detail);
+	}
+
+	/**
+	 * The request's deadline passed.
+	 * @return the result
+	 */
+	public static TaskResult timeout() {
+		return error(408, "request timeout");
+	}
+
+	/**
+	 * The client went away; nobody reads this result.
+	 * @return the result
+	 */
+	public static TaskResult cancelled() {
+		return error(499, "client closed the request");
+	}
+
+}

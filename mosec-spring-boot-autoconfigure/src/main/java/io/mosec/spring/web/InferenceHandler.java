@@ -1,0 +1,140 @@
+package io.mosec.spring.web;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+import io.mosec.spring.codec.PayloadFormat;
+import io.mosec.spring.pipeline.Pipeline;
+import io.mosec.spring.stage.RouteDefinition;
+import io.mosec.spring.task.InFlightTable;
+import io.mosec.spring.task.Task;
+import io.mosec.spring.task.TaskResult;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/**
+ * The inference routes: reads the body (bounded), admits the request, queues it for its
+ * route's first stage, and writes whatever the last stage produced. The front end only moves
+ * bytes: decoding and encoding happen in the stages.
+ */
+public final class InferenceHandler {
+
+	private final Pipeline pipeline;
+
+	private final InFlightTable inFlight;
+
+	private final Duration timeout;
+
+	private final int maxRequestSize;
+
+	public InferenceHandler(Pipeline pipeline, InFlightTable inFlight, Duration timeout, long maxRequestSize) {
+		this.pipeline = pipeline;
+		this.inFlight = inFlight;
+		this.timeout = timeout;
+		this.maxRequestSize = (int) Math.min(Integer.MAX_VALUE - 8, maxRequestSize);
+	}
+
+	/**
+	 * The router function for the routes: {@code POST} runs the route, other methods get 405.
+	 * @param routes the routes
+	 * @return the router function, or {@code null} when there are no routes
+	 */
+	public RouterFunction<ServerResponse> routerFunction(List<RouteDefinition> routes) {
+		RouterFunctions.Builder builder = RouterFunctions.route();
+		for (RouteDefinition route : routes) {
+			builder.POST(route.path(), (request) -> handle(request, route));
+			builder.route(RequestPredicates.path(route.path()), (request) -> Problems.methodNotAllowed(request));
+		}
+		return routes.isEmpty() ? null : builder.build();
+	}
+
+	Mono<ServerResponse> handle(ServerRequest request, RouteDefinition route) {
+		InFlightTable.Admission admission = this.inFlight.admission();
+		if (admission == InFlightTable.Admission.STARTING || admission == InFlightTable.Admission.SHUTTING_DOWN) {
+			return unavailable(admission, request);
+		}
+		MediaType contentType = request.headers().contentType().orElse(null);
+		PayloadFormat requestFormat = ContentNegotiation.requestFormat(contentType, route.ingress().rawInput());
+		if (requestFormat == null) {
+			return Problems.respond(415, "unsupported media type: " + contentType
+					+ " (send application/json or application/msgpack)", request);
+		}
+		if (request.headers().contentLength().orElse(0) > this.maxRequestSize) {
+			return tooLarge(request);
+		}
+		PayloadFormat responseFormat = ContentNegotiation.responseFormat(request.headers().accept(), requestFormat);
+		return readBody(request).flatMap((body) -> {
+			if (body.length == 0) {
+				return Problems.respond(400, "bad request: the request body is empty", request);
+			}
+			Task task = this.inFlight.admit((id) -> new Task(id, route, body, requestFormat, responseFormat));
+			if (task == null) {
+				InFlightTable.Admission refused = this.inFlight.admission();
+				return (refused == InFlightTable.Admission.OVER_CAPACITY || refused == InFlightTable.Admission.ADMITTED)
+						? Problems.respond(429, "too many requests: " + this.inFlight.size()
+								+ " requests in flight, the capacity", request)
+						: unavailable(refused, request);
+			}
+			return run(task).flatMap((result) -> respond(result, route, responseFormat, request));
+		}).onErrorResume(DataBufferLimitException.class, (ex) -> tooLarge(request));
+	}
+
+	private Mono<TaskResult> run(Task task) {
+		this.pipeline.submit(task);
+		return task.result()
+			.timeout(this.timeout)
+			.onErrorResume(TimeoutException.class, (ex) -> {
+				// Whoever completes the task first wins: the worker's answer, or this deadline.
+				task.complete(TaskResult.timeout());
+				return task.result();
+			})
+			.doOnCancel(() -> task.complete(TaskResult.cancelled()))
+			.doFinally((signal) -> this.inFlight.remove(task));
+	}
+
+	private Mono<byte[]> readBody(ServerRequest request) {
+		return DataBufferUtils.join(request.body(BodyExtractors.toDataBuffers()), this.maxRequestSize)
+			.map((buffer) -> {
+				try {
+					byte[] bytes = new byte[buffer.readableByteCount()];
+					buffer.read(bytes);
+					return bytes;
+				}
+				finally {
+					DataBufferUtils.release(buffer);
+				}
+			})
+			.defaultIfEmpty(new byte[0]);
+	}
+
+	private Mono<ServerResponse> respond(TaskResult result, RouteDefinition route, PayloadFormat format,
+			ServerRequest request) {
+		if (result.status() != 200) {
+			return Problems.respond(result.status(), result.detail(), request);
+		}
+		MediaType type = route.egress().rawOutput() ? MediaType.APPLICATION_OCTET_STREAM : format.mediaType();
+		return ServerResponse.ok().contentType(type).bodyValue(result.body());
+	}
+
+	private Mono<ServerResponse> tooLarge(ServerRequest request) {
+		return Problems.respond(413, "payload too large: the limit is " + this.maxRequestSize + " bytes", request);
+	}
+
+	private static Mono<ServerResponse> unavailable(InFlightTable.Admission admission, ServerRequest request) {
+		String why = (admission == InFlightTable.Admission.STARTING) ? "the service is warming up"
+				: "the service is shutting down";
+		return Problems.respond(503, "service unavailable: " + why, request);
+	}
+
+}

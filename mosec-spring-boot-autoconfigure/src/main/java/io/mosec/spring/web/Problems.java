@@ -1,0 +1,40 @@
+package io.mosec.spring.web;
+
+import java.net.URI;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/**
+ * RFC 9457 problem details for every error the routes answer; the detail is in Mosec's words
+ * and never carries a stack trace.
+ */
+final class Problems {
+
+	private Problems() {
+	}
+
+	static Mono<ServerResponse> respond(int status, String detail, ServerRequest request) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(status), detail);
+		problem.setInstance(URI.create(request.path()));
+		return ServerResponse.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).bodyValue(problem);
+	}
+
+	static Mono<ServerResponse> methodNotAllowed(ServerRequest request) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.METHOD_NOT_ALLOWED,
+				"method not allowed: " + request.method() + " " + request.path() + " (use POST)");
+		problem.setInstance(URI.create(request.path()));
+		return ServerResponse.status(HttpStatus.METHOD_NOT_ALLOWED)
+			.allow(HttpMethod.POST)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.bodyValue(problem);
+	}
+
+}

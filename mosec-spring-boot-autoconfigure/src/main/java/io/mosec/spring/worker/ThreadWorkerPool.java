@@ -1,0 +1,113 @@
+package io.mosec.spring.worker;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+import io.mosec.spring.codec.PayloadCodec;
+import io.mosec.spring.protocol.Frame;
+import io.mosec.spring.stage.StageDefinition;
+import io.mosec.spring.worker.child.StageRunner;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+/**
+ * Runs a stage in {@code num} threads of the server JVM, each with one batch at a time.
+ * <p>
+ * For tests and small services. A {@code forward} that outlives the stage timeout answers 408,
+ * but its thread cannot be stopped safely: that worker takes no batch until it returns.
+ */
+public final class ThreadWorkerPool implements WorkerPool {
+
+	private static final Log logger = LogFactory.getLog(ThreadWorkerPool.class);
+
+	private final StageDefinition stage;
+
+	private final Supplier<Object> bean;
+
+	private final PayloadCodec codec;
+
+	private final IdleWorkers<ThreadWorker> idle = new IdleWorkers<>();
+
+	private final List<ThreadWorker> workers = new ArrayList<>();
+
+	public ThreadWorkerPool(StageDefinition stage, Supplier<Object> bean, PayloadCodec codec) {
+		this.stage = stage;
+		this.bean = bean;
+		this.codec = codec;
+	}
+
+	@Override
+	public StageDefinition stage() {
+		return this.stage;
+	}
+
+	@Override
+	public void start() {
+		for (int id = 1; id <= this.stage.num(); id++) {
+			long started = System.nanoTime();
+			ExecutorService executor = Executors.newSingleThreadExecutor(
+					new CustomizableThreadFactory("mosec-" + this.stage.name() + "-" + id + "-"));
+			ThreadWorker worker = new ThreadWorker(id, executor);
+			this.workers.add(worker);
+			try {
+				StageRunner runner = new StageRunner(this.stage, this.bean.get(), this.codec);
+				int examples = executor.submit(runner::warmUp).get();
+				worker.runner = runner;
+				logger.info("Stage '" + this.stage.name() + "' worker " + id + " ready (thread, " + examples
+						+ " warm-up examples, " + (System.nanoTime() - started) / 1_000_000 + " ms)");
+			}
+			catch (Exception ex) {
+				Throwable cause = (ex instanceof java.util.concurrent.ExecutionException) ? ex.getCause() : ex;
+				throw new WorkerStartupException("Stage '" + this.stage.name() + "' worker " + id
+						+ " failed to start or warm up: " + cause, cause);
+			}
+			this.idle.release(worker);
+		}
+	}
+
+	@Override
+	public Mono<Frame> dispatch(Frame batch) {
+		return this.idle.acquire().flatMap((worker) -> {
+			CompletableFuture<Frame> run = CompletableFuture.supplyAsync(() -> worker.runner.run(batch),
+					worker.executor);
+			// The worker is free again when forward returns, not when the caller stops waiting.
+			run.whenComplete((reply, ex) -> this.idle.release(worker));
+			return Mono.fromFuture(run, true)
+				.timeout(this.stage.timeout(), Mono.error(() -> new StageTimeoutException(
+						"stage '" + this.stage.name() + "' exceeded its timeout of " + this.stage.timeout())));
+		});
+	}
+
+	@Override
+	public void close() {
+		this.workers.forEach((worker) -> worker.executor.shutdownNow());
+	}
+
+	private static final class ThreadWorker {
+
+		private final int id;
+
+		private final ExecutorService executor;
+
+		private volatile StageRunner runner;
+
+		ThreadWorker(int id, ExecutorService executor) {
+			this.id = id;
+			this.executor = executor;
+		}
+
+		@Override
+		public String toString() {
+			return "thread worker " + this.id;
+		}
+
+	}
+
+}

@@ -1,0 +1,39 @@
+package io.mosec.spring.worker;
+
+import io.mosec.spring.protocol.Frame;
+import io.mosec.spring.stage.StageDefinition;
+import reactor.core.publisher.Mono;
+
+/**
+ * The workers of one stage, each with one batch in flight at a time: the seam between the
+ * batching pipeline and wherever the stage runs (threads of this JVM, or worker processes).
+ */
+public interface WorkerPool extends AutoCloseable {
+
+	/**
+	 * The stage this pool serves.
+	 * @return the stage
+	 */
+	StageDefinition stage();
+
+	/**
+	 * Starts every worker and returns once each has warmed up.
+	 * @throws WorkerStartupException if a worker cannot start or warm up
+	 */
+	void start();
+
+	/**
+	 * Hands a batch to an idle worker (waiting for one if all are busy).
+	 * @param batch the batch
+	 * @return the reply; an error {@link StageTimeoutException} when {@code forward} outlives the
+	 * stage timeout, or another error when the worker failed as a whole
+	 */
+	Mono<Frame> dispatch(Frame batch);
+
+	/**
+	 * Stops every worker.
+	 */
+	@Override
+	void close();
+
+}
