@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.msgpack.core.MessagePackException;
 import org.msgpack.jackson.dataformat.MessagePackMapper;
 
 /**
@@ -64,6 +65,10 @@ public final class PayloadCodec {
 		}
 		catch (IOException ex) {
 			throw new PayloadDecodingException(describe(ex), ex);
+		}
+		catch (MessagePackException ex) {
+			// msgpack's own reader signals truncated or malformed input with unchecked exceptions.
+			throw new PayloadDecodingException("malformed msgpack: " + ex.getClass().getSimpleName(), ex);
 		}
 	}
 

@@ -2,6 +2,7 @@ package io.mosec.spring.web;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +24,9 @@ final class TestStages {
 
 	/** Holds the {@code slow} stage until a test lets it go. */
 	static volatile CountDownLatch gate = new CountDownLatch(1);
+
+	/** The values the {@code slow} stage's forward has been called with. */
+	static final List<Integer> slowForwarded = new CopyOnWriteArrayList<>();
 
 	private TestStages() {
 	}
@@ -79,6 +83,7 @@ final class TestStages {
 
 		@Override
 		public Response forward(Request request) throws InterruptedException {
+			slowForwarded.add(request.value());
 			gate.await(30, TimeUnit.SECONDS);
 			return new Response(request.value(), 1);
 		}

@@ -87,6 +87,11 @@ public final class StageRunner {
 			catch (PayloadDecodingException ex) {
 				fail(status, payloads, i, Flags.BAD_REQUEST, "decoding error: " + ex.getMessage());
 			}
+			catch (RuntimeException ex) {
+				// Whatever else a payload provokes in the decoder, it fails this task alone.
+				logger.warn("Stage '" + this.stage.name() + "' could not decode a payload", ex);
+				fail(status, payloads, i, Flags.BAD_REQUEST, "decoding error: the payload could not be decoded");
+			}
 		}
 		if (!decoded.isEmpty()) {
 			if (this.bean instanceof BatchWorker<?, ?> batchWorker) {
