@@ -1,5 +1,10 @@
 package io.mosec.spring.autoconfigure;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import io.mosec.spring.codec.PayloadCodec;
 import io.mosec.spring.pipeline.Pipeline;
 import io.mosec.spring.stage.LazyStageBeans;
@@ -7,25 +12,39 @@ import io.mosec.spring.stage.StageRegistry;
 import io.mosec.spring.stage.StageResolver;
 import io.mosec.spring.task.InFlightTable;
 import io.mosec.spring.worker.MosecLifecycle;
+import io.mosec.spring.worker.ProcessWorkerPool;
+import io.mosec.spring.worker.SocketDirectory;
 import io.mosec.spring.worker.ThreadWorkerPool;
+import io.mosec.spring.worker.WorkerLauncher;
 import io.mosec.spring.worker.WorkerPoolFactory;
+import io.mosec.spring.worker.child.WorkerMain;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.function.server.RouterFunction;
 
 /**
  * The Mosec runtime of the server: stages, routes, the batching pipeline, the workers and their
- * lifecycle.
+ * lifecycle. Never in a worker process: a worker starts no pool and no web server.
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass(RouterFunction.class)
+@ConditionalOnProperty(name = WorkerMain.ROLE_PROPERTY, havingValue = "server", matchIfMissing = true)
 @EnableConfigurationProperties(MosecProperties.class)
 public final class MosecAutoConfiguration {
 
@@ -48,12 +67,6 @@ public final class MosecAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	WorkerPoolFactory mosecWorkerPoolFactory(ConfigurableListableBeanFactory beanFactory, PayloadCodec codec) {
-		return (stage) -> new ThreadWorkerPool(stage, () -> beanFactory.getBean(stage.beanName()), codec);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
 	InFlightTable mosecInFlightTable(MosecProperties properties) {
 		return new InFlightTable(properties.getCapacity());
 	}
@@ -68,6 +81,75 @@ public final class MosecAutoConfiguration {
 	@ConditionalOnMissingBean
 	MosecLifecycle mosecLifecycle(Pipeline pipeline, InFlightTable inFlight, MosecProperties properties) {
 		return new MosecLifecycle(pipeline, inFlight, properties.getTimeout());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "mosec.worker.mode", havingValue = "thread")
+	static class ThreadWorkersConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		WorkerPoolFactory mosecWorkerPoolFactory(ConfigurableListableBeanFactory beanFactory, PayloadCodec codec) {
+			return (stage) -> new ThreadWorkerPool(stage, () -> beanFactory.getBean(stage.beanName()), codec);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "mosec.worker.mode", havingValue = "process", matchIfMissing = true)
+	static class ProcessWorkersConfiguration {
+
+		/** Property sources a worker cannot read for itself: test properties and defaults set in code. */
+		private static final List<String> FORWARDED_SOURCES = List.of("Inlined Test Properties",
+				"Dynamic Test Properties", "defaultProperties");
+
+		@Bean
+		@ConditionalOnMissingBean
+		SocketDirectory mosecSocketDirectory(MosecProperties properties) {
+			return new SocketDirectory(properties.getSocketDir(), Path.of(System.getProperty("java.io.tmpdir")));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		WorkerLauncher mosecWorkerLauncher(ConfigurableListableBeanFactory beanFactory,
+				ConfigurableEnvironment environment, ObjectProvider<ApplicationArguments> arguments) {
+			List<Class<?>> sources = new ArrayList<>();
+			for (String name : beanFactory.getBeanNamesForAnnotation(SpringBootConfiguration.class)) {
+				Class<?> type = beanFactory.getType(name, false);
+				if (type != null) {
+					sources.add(ClassUtils.getUserClass(type));
+				}
+			}
+			List<String> forwarded = new ArrayList<>();
+			ApplicationArguments applicationArguments = arguments.getIfAvailable();
+			if (applicationArguments != null) {
+				forwarded.addAll(List.of(applicationArguments.getSourceArgs()));
+			}
+			for (String sourceName : FORWARDED_SOURCES) {
+				PropertySource<?> source = environment.getPropertySources().get(sourceName);
+				if (source instanceof EnumerablePropertySource<?> enumerable) {
+					for (String property : enumerable.getPropertyNames()) {
+						forwarded.add("--" + property + "=" + enumerable.getProperty(property));
+					}
+				}
+			}
+			if (environment.getActiveProfiles().length > 0) {
+				forwarded.add("--spring.profiles.active=" + String.join(",", environment.getActiveProfiles()));
+			}
+			return WorkerLauncher.forThisJvm(sources, forwarded);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		WorkerPoolFactory mosecWorkerPoolFactory(SocketDirectory socketDirectory, WorkerLauncher launcher,
+				MosecProperties properties) {
+			AtomicInteger index = new AtomicInteger();
+			return (stage) -> new ProcessWorkerPool(stage,
+					socketDirectory.socketFor(index.getAndIncrement(), stage.name()), launcher,
+					properties.getWorker().getStartupTimeout(), properties.getWorker().getShutdownTimeout(),
+					properties.workerPayloadLimit());
+		}
+
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.mosec.spring.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +15,9 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("mosec")
 public class MosecProperties {
+
+	/** Worker payloads may outgrow requests (stage outputs); a frame item is bounded by this at least. */
+	private static final long MIN_WORKER_PAYLOAD_BYTES = 64L * 1024 * 1024;
 
 	/**
 	 * Deadline of one request, from admission to answer; 408 after it. Also the default
@@ -56,6 +60,20 @@ public class MosecProperties {
 	 * How stages are run.
 	 */
 	private final Workers worker = new Workers();
+
+	/**
+	 * Directory for the workers' Unix domain sockets (made owner-only); a fresh one under
+	 * java.io.tmpdir when unset.
+	 */
+	private Path socketDir;
+
+	/**
+	 * The largest payload of one task between the server and a worker: what a frame may claim.
+	 * @return the bound in bytes
+	 */
+	public int workerPayloadLimit() {
+		return (int) Math.min(Integer.MAX_VALUE - 8, Math.max(MIN_WORKER_PAYLOAD_BYTES, this.maxRequestSize.toBytes()));
+	}
 
 	public Duration getTimeout() {
 		return this.timeout;
@@ -111,6 +129,14 @@ public class MosecProperties {
 
 	public Workers getWorker() {
 		return this.worker;
+	}
+
+	public Path getSocketDir() {
+		return this.socketDir;
+	}
+
+	public void setSocketDir(Path socketDir) {
+		this.socketDir = socketDir;
 	}
 
 	/**
@@ -257,9 +283,19 @@ public class MosecProperties {
 	public static class Workers {
 
 		/**
-		 * Where stages run: in threads of the server JVM, or in worker processes.
+		 * Where stages run: in worker processes, or in threads of the server JVM.
 		 */
-		private WorkerMode mode = WorkerMode.THREAD;
+		private WorkerMode mode = WorkerMode.PROCESS;
+
+		/**
+		 * How long startup waits for every stage to have a ready (warmed-up) worker.
+		 */
+		private Duration startupTimeout = Duration.ofMinutes(2);
+
+		/**
+		 * How long shutdown waits for worker processes to exit before killing them.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(10);
 
 		public WorkerMode getMode() {
 			return this.mode;
@@ -267,6 +303,22 @@ public class MosecProperties {
 
 		public void setMode(WorkerMode mode) {
 			this.mode = mode;
+		}
+
+		public Duration getStartupTimeout() {
+			return this.startupTimeout;
+		}
+
+		public void setStartupTimeout(Duration startupTimeout) {
+			this.startupTimeout = startupTimeout;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
 		}
 
 	}
@@ -279,7 +331,7 @@ public class MosecProperties {
 		/** In threads of the server JVM: for tests and small services. */
 		THREAD,
 
-		/** In forked worker JVMs, one process per worker. */
+		/** In forked worker JVMs, one process per worker: the default. */
 		PROCESS
 
 	}

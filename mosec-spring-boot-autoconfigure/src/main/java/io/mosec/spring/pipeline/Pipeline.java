@@ -1,8 +1,11 @@
 package io.mosec.spring.pipeline;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import io.mosec.spring.task.Task;
 import io.mosec.spring.task.TaskResult;
@@ -38,8 +41,35 @@ public final class Pipeline {
 	 * @throws io.mosec.spring.worker.WorkerStartupException if a worker cannot start
 	 */
 	public void start() {
-		this.stages.values().forEach((stage) -> stage.workers().start());
+		// Stages start side by side; the first that cannot start fails the whole start at once.
+		CompletableFuture<Void> failed = new CompletableFuture<>();
+		List<CompletableFuture<Void>> starts = new ArrayList<>();
+		for (StagePipeline stage : this.stages.values()) {
+			CompletableFuture<Void> start = stage.workers().start();
+			start.whenComplete((ready, ex) -> {
+				if (ex != null) {
+					failed.completeExceptionally(ex);
+				}
+			});
+			starts.add(start);
+		}
+		try {
+			CompletableFuture.anyOf(CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)), failed).join();
+		}
+		catch (CompletionException ex) {
+			throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
+		}
 		this.stages.values().forEach((stage) -> stage.start(this::submit, this.timer));
+	}
+
+	/**
+	 * The worker pool of a stage.
+	 * @param stage the stage name
+	 * @return the pool, or {@code null} if no route uses the stage
+	 */
+	public WorkerPool pool(String stage) {
+		StagePipeline pipeline = this.stages.get(stage);
+		return (pipeline != null) ? pipeline.workers() : null;
 	}
 
 	/**

@@ -11,6 +11,7 @@ import io.mosec.spring.stage.StageDefinition;
 import io.mosec.spring.task.Task;
 import io.mosec.spring.task.TaskResult;
 import io.mosec.spring.worker.StageTimeoutException;
+import io.mosec.spring.worker.WorkerExitedException;
 import io.mosec.spring.worker.WorkerPool;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -144,6 +145,10 @@ final class StagePipeline {
 	private TaskResult failure(Throwable ex) {
 		if (ex instanceof StageTimeoutException) {
 			return TaskResult.error(408, "request timeout: " + ex.getMessage());
+		}
+		if (ex instanceof WorkerExitedException) {
+			logger.warn("A batch of stage '" + this.stage.name() + "' failed: " + ex.getMessage());
+			return TaskResult.error(500, "inference internal error: " + ex.getMessage());
 		}
 		logger.error("A batch of stage '" + this.stage.name() + "' failed", ex);
 		return TaskResult.error(500, "inference internal error: " + ex.getMessage());

@@ -20,6 +20,9 @@ public final class Flags {
 	/** Request item, with {@link #EGRESS}: the response is msgpack (JSON otherwise). */
 	public static final int MSGPACK_OUT = 8;
 
+	/** Sent once by a worker when it has warmed up and connected: its one item's id is the worker id. */
+	public static final int HELLO = 1 << 14;
+
 	/** Reply: handled. */
 	public static final int OK = 1;
 

@@ -49,7 +49,7 @@ public final class ThreadWorkerPool implements WorkerPool {
 	}
 
 	@Override
-	public void start() {
+	public CompletableFuture<Void> start() {
 		for (int id = 1; id <= this.stage.num(); id++) {
 			long started = System.nanoTime();
 			ExecutorService executor = Executors.newSingleThreadExecutor(
@@ -65,24 +65,21 @@ public final class ThreadWorkerPool implements WorkerPool {
 			}
 			catch (Exception ex) {
 				Throwable cause = (ex instanceof java.util.concurrent.ExecutionException) ? ex.getCause() : ex;
-				throw new WorkerStartupException("Stage '" + this.stage.name() + "' worker " + id
-						+ " failed to start or warm up: " + cause, cause);
+				return CompletableFuture.failedFuture(new WorkerStartupException("Stage '" + this.stage.name()
+						+ "' worker " + id + " failed to start or warm up: " + cause, cause));
 			}
 			this.idle.release(worker);
 		}
+		return CompletableFuture.completedFuture(null);
 	}
 
 	@Override
 	public Mono<Frame> dispatch(Frame batch) {
-		return this.idle.acquire().flatMap((worker) -> {
-			CompletableFuture<Frame> run = CompletableFuture.supplyAsync(() -> worker.runner.run(batch),
-					worker.executor);
-			// The worker is free again when forward returns, not when the caller stops waiting.
-			run.whenComplete((reply, ex) -> this.idle.release(worker));
-			return Mono.fromFuture(run, true)
-				.timeout(this.stage.timeout(), Mono.error(() -> new StageTimeoutException(
-						"stage '" + this.stage.name() + "' exceeded its timeout of " + this.stage.timeout())));
-		});
+		// The worker is free again when forward returns, not when the caller stops waiting.
+		return this.idle.acquire()
+			.flatMap((worker) -> Exchanges.run(this.stage, () -> worker.runner.run(batch), worker.executor,
+					(ex) -> this.idle.release(worker), () -> {
+					}));
 	}
 
 	@Override

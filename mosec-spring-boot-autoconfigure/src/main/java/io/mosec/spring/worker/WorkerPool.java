@@ -1,5 +1,7 @@
 package io.mosec.spring.worker;
 
+import java.util.concurrent.CompletableFuture;
+
 import io.mosec.spring.protocol.Frame;
 import io.mosec.spring.stage.StageDefinition;
 import reactor.core.publisher.Mono;
@@ -17,10 +19,11 @@ public interface WorkerPool extends AutoCloseable {
 	StageDefinition stage();
 
 	/**
-	 * Starts every worker and returns once each has warmed up.
-	 * @throws WorkerStartupException if a worker cannot start or warm up
+	 * Starts every worker.
+	 * @return completes once at least one worker has warmed up and is ready; fails with a
+	 * {@link WorkerStartupException} if none can be
 	 */
-	void start();
+	CompletableFuture<Void> start();
 
 	/**
 	 * Hands a batch to an idle worker (waiting for one if all are busy).

@@ -2,6 +2,7 @@ package io.mosec.spring.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.mosec.spring.api.BatchWorker;
@@ -293,8 +294,9 @@ class MosecAutoConfigurationTests {
 				}
 
 				@Override
-				public void start() {
-				}
+				public CompletableFuture<Void> start() {
+			return CompletableFuture.completedFuture(null);
+		}
 
 				@Override
 				public Mono<Frame> dispatch(Frame batch) {

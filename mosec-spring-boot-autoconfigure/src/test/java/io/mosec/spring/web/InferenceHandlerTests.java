@@ -2,6 +2,7 @@ package io.mosec.spring.web;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 
 import io.mosec.spring.pipeline.Pipeline;
@@ -74,7 +75,8 @@ class InferenceHandlerTests {
 	private record EchoPool(StageDefinition stage) implements WorkerPool {
 
 		@Override
-		public void start() {
+		public CompletableFuture<Void> start() {
+			return CompletableFuture.completedFuture(null);
 		}
 
 		@Override

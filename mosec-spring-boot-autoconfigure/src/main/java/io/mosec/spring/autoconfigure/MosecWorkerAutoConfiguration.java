@@ -1,0 +1,51 @@
+package io.mosec.spring.autoconfigure;
+
+import java.nio.file.Path;
+
+import io.mosec.spring.codec.PayloadCodec;
+import io.mosec.spring.stage.StageResolver;
+import io.mosec.spring.worker.child.WorkerMain;
+import io.mosec.spring.worker.child.WorkerProcess;
+
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.LazyInitializationExcludeFilter;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * The worker side of a stage, in a worker process the server launched: serves one stage over
+ * its socket, and nothing else (no pool, no routes, no web server).
+ */
+@AutoConfiguration
+@ConditionalOnProperty(name = WorkerMain.ROLE_PROPERTY, havingValue = "worker")
+@EnableConfigurationProperties(MosecProperties.class)
+public final class MosecWorkerAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	PayloadCodec mosecPayloadCodec() {
+		return new PayloadCodec();
+	}
+
+	@Bean
+	WorkerProcess mosecWorkerProcess(ConfigurableListableBeanFactory beanFactory, MosecProperties properties,
+			PayloadCodec codec, Environment environment) {
+		return new WorkerProcess(beanFactory, new StageResolver(beanFactory, properties).resolve(), codec,
+				environment.getRequiredProperty(WorkerMain.STAGE_PROPERTY),
+				environment.getRequiredProperty(WorkerMain.WORKER_ID_PROPERTY, Integer.class),
+				Path.of(environment.getRequiredProperty(WorkerMain.SOCKET_PROPERTY)),
+				environment.getRequiredProperty(WorkerMain.PARENT_PID_PROPERTY, Long.class),
+				properties.workerPayloadLimit());
+	}
+
+	/** The worker context is lazy, but the worker itself must start. */
+	@Bean
+	static LazyInitializationExcludeFilter mosecWorkerProcessIsEager() {
+		return LazyInitializationExcludeFilter.forBeanTypes(WorkerProcess.class);
+	}
+
+}

@@ -1,0 +1,47 @@
+package io.mosec.spring.worker;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import io.mosec.spring.protocol.Frame;
+import io.mosec.spring.stage.StageDefinition;
+import reactor.core.publisher.Mono;
+
+/**
+ * One batch on one worker, bounded by the stage timeout: shared by the thread and process pools.
+ */
+final class Exchanges {
+
+	private Exchanges() {
+	}
+
+	/**
+	 * Runs a blocking exchange on the worker's own thread.
+	 * @param stage the stage (for its timeout)
+	 * @param exchange the blocking call that answers the batch
+	 * @param executor the worker's thread
+	 * @param finished called when the call returns or fails, even long after a timeout
+	 * @param timedOut called when the stage timeout passes first
+	 * @return the reply, or a {@link StageTimeoutException}
+	 */
+	static Mono<Frame> run(StageDefinition stage, Supplier<Frame> exchange, Executor executor,
+			Consumer<Throwable> finished, Runnable timedOut) {
+		CompletableFuture<Frame> call = CompletableFuture.supplyAsync(exchange, executor);
+		call.whenComplete((reply, ex) -> finished.accept(ex));
+		// The caller waits on a copy: when the timeout wins, the call's late outcome goes nowhere.
+		CompletableFuture<Frame> answer = call.copy().orTimeout(stage.timeout().toMillis(), TimeUnit.MILLISECONDS);
+		answer.whenComplete((reply, ex) -> {
+			if (ex instanceof TimeoutException) {
+				timedOut.run();
+			}
+		});
+		return Mono.fromFuture(answer)
+			.onErrorMap(TimeoutException.class, (ex) -> new StageTimeoutException(
+					"stage '" + stage.name() + "' exceeded its timeout of " + stage.timeout()));
+	}
+
+}

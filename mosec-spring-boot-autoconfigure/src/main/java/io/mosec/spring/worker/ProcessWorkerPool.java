@@ -1,0 +1,444 @@
+package io.mosec.spring.worker;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.mosec.spring.protocol.Flags;
+import io.mosec.spring.protocol.Frame;
+import io.mosec.spring.protocol.FrameChannel;
+import io.mosec.spring.protocol.MalformedFrameException;
+import io.mosec.spring.stage.StageDefinition;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+/**
+ * Runs a stage in {@code num} worker processes, each a re-launch of this application, connected
+ * over the stage's Unix domain socket with one batch in flight at a time.
+ * <p>
+ * A worker connects once it has warmed up, so a connection means ready. A worker that exits is
+ * restarted with exponential back-off, and the batch it held fails at once. A {@code forward}
+ * that outlives the stage timeout costs the worker its process: a thread cannot be stopped
+ * safely, a process can.
+ */
+public final class ProcessWorkerPool implements WorkerPool {
+
+	private static final Log logger = LogFactory.getLog(ProcessWorkerPool.class);
+
+	private static final Duration FIRST_RESTART_DELAY = Duration.ofMillis(100);
+
+	private static final Duration LONGEST_RESTART_DELAY = Duration.ofSeconds(30);
+
+	private static final Duration STABLE_UPTIME = Duration.ofMinutes(1);
+
+	private static final int LINES_KEPT = 30;
+
+	private final StageDefinition stage;
+
+	private final Path socket;
+
+	private final WorkerLauncher launcher;
+
+	private final Duration startupTimeout;
+
+	private final Duration shutdownTimeout;
+
+	private final int maxItemBytes;
+
+	private final IdleWorkers<Connection> idle = new IdleWorkers<>();
+
+	private final Supervised[] workers;
+
+	private final ScheduledExecutorService supervisor;
+
+	private final CompletableFuture<Void> firstReady = new CompletableFuture<>();
+
+	private volatile ServerSocketChannel server;
+
+	private volatile boolean closing;
+
+	/**
+	 * Creates the pool; nothing starts before {@link #start()}.
+	 * @param stage the stage
+	 * @param socket the stage's socket path, in a private directory
+	 * @param launcher builds each worker's command
+	 * @param startupTimeout how long start may wait for a first ready worker
+	 * @param shutdownTimeout how long close waits for workers to exit before killing them
+	 * @param maxItemBytes the largest payload a worker may send for one task
+	 */
+	public ProcessWorkerPool(StageDefinition stage, Path socket, WorkerLauncher launcher, Duration startupTimeout,
+			Duration shutdownTimeout, int maxItemBytes) {
+		this.stage = stage;
+		this.socket = socket;
+		this.launcher = launcher;
+		this.startupTimeout = startupTimeout;
+		this.shutdownTimeout = shutdownTimeout;
+		this.maxItemBytes = maxItemBytes;
+		this.workers = new Supervised[stage.num()];
+		for (int i = 0; i < this.workers.length; i++) {
+			this.workers[i] = new Supervised(i + 1);
+		}
+		this.supervisor = Executors.newSingleThreadScheduledExecutor(
+				daemonThreads("mosec-" + stage.name() + "-supervisor-"));
+	}
+
+	@Override
+	public StageDefinition stage() {
+		return this.stage;
+	}
+
+	@Override
+	public CompletableFuture<Void> start() {
+		try {
+			Files.deleteIfExists(this.socket);
+			ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+			server.bind(UnixDomainSocketAddress.of(this.socket));
+			this.server = server;
+		}
+		catch (IOException ex) {
+			return CompletableFuture.failedFuture(new WorkerStartupException(
+					"Stage '" + this.stage.name() + "' cannot listen on " + this.socket + ": " + ex.getMessage(), ex));
+		}
+		Thread acceptor = daemonThreads("mosec-" + this.stage.name() + "-acceptor-").newThread(this::acceptWorkers);
+		acceptor.start();
+		for (Supervised worker : this.workers) {
+			launch(worker);
+		}
+		return this.firstReady.orTimeout(this.startupTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.exceptionallyCompose((ex) -> CompletableFuture.failedFuture((ex instanceof TimeoutException)
+					? new WorkerStartupException("Stage '" + this.stage.name() + "' has no ready worker after "
+							+ this.startupTimeout + " (mosec.worker.startup-timeout)" + lastLinesOf(this.workers[0]),
+							null)
+					: ex));
+	}
+
+	@Override
+	public Mono<Frame> dispatch(Frame batch) {
+		return this.idle.acquire()
+			.flatMap((connection) -> Exchanges.run(this.stage, () -> connection.exchange(batch), connection.io,
+					(ex) -> {
+						if (ex == null && !connection.broken) {
+							this.idle.release(connection);
+						}
+						else {
+							// The process is gone or its connection cannot be trusted: the exit handler replaces it.
+							connection.kill();
+						}
+					}, connection::kill));
+	}
+
+	/**
+	 * The process ids of the live workers, in worker id order.
+	 * @return the pids
+	 */
+	public long[] pids() {
+		long[] pids = new long[this.workers.length];
+		for (int i = 0; i < pids.length; i++) {
+			Process process = this.workers[i].process;
+			pids[i] = (process != null && process.isAlive()) ? process.pid() : -1;
+		}
+		return pids;
+	}
+
+	private void launch(Supervised worker) {
+		if (this.closing) {
+			return;
+		}
+		ProcessBuilder builder = this.launcher.processBuilder(this.stage, worker.id, this.socket);
+		Process process;
+		try {
+			process = builder.start();
+		}
+		catch (IOException ex) {
+			worker.remember("cannot start: " + ex.getMessage());
+			this.firstReady.completeExceptionally(new WorkerStartupException("Stage '" + this.stage.name()
+					+ "' worker " + worker.id + " cannot start: " + ex.getMessage(), ex));
+			return;
+		}
+		worker.process = process;
+		worker.startedNanos = System.nanoTime();
+		logger.info("Stage '" + this.stage.name() + "' worker " + worker.id + " starting (pid " + process.pid() + ")");
+		Thread pump = daemonThreads("mosec-" + this.stage.name() + "-" + worker.id + "-log-")
+			.newThread(() -> pumpLog(worker, process));
+		pump.start();
+		process.onExit().thenRunAsync(() -> exited(worker, process, pump), this.supervisor);
+	}
+
+	/** Worker output reaches the server's log line by line, tagged with stage and worker id. */
+	private void pumpLog(Supervised worker, Process process) {
+		Log log = LogFactory.getLog("io.mosec.spring.worker." + this.stage.name());
+		String tag = "[" + this.stage.name() + "-" + worker.id + "] ";
+		try (BufferedReader reader = new BufferedReader(
+				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+			String line;
+			while ((line = reader.readLine()) != null) {
+				worker.remember(line);
+				log.info(tag + line);
+			}
+		}
+		catch (IOException ex) {
+			// The process is gone; its exit is handled elsewhere.
+		}
+	}
+
+	private void exited(Supervised worker, Process process, Thread pump) {
+		try {
+			pump.join(1000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		Connection connection = worker.connection;
+		if (connection != null && connection.process == process) {
+			worker.connection = null;
+			this.idle.remove(connection);
+			connection.close();
+		}
+		if (this.closing) {
+			return;
+		}
+		String how = "Stage '" + this.stage.name() + "' worker " + worker.id + " (pid " + process.pid()
+				+ ") exited with code " + process.exitValue();
+		if (!this.firstReady.isDone()) {
+			this.firstReady.completeExceptionally(
+					new WorkerStartupException(how + " before it was ready" + lastLinesOf(worker), null));
+			return;
+		}
+		Duration uptime = Duration.ofNanos(System.nanoTime() - worker.startedNanos);
+		Duration delay = (uptime.compareTo(STABLE_UPTIME) >= 0) ? FIRST_RESTART_DELAY : worker.nextDelay;
+		worker.nextDelay = min(delay.multipliedBy(2), LONGEST_RESTART_DELAY);
+		logger.warn(how + "; restarting it in " + delay.toMillis() + " ms");
+		this.supervisor.schedule(() -> launch(worker), delay.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private void acceptWorkers() {
+		while (!this.closing) {
+			SocketChannel channel;
+			try {
+				channel = this.server.accept();
+			}
+			catch (ClosedChannelException ex) {
+				return;
+			}
+			catch (IOException ex) {
+				logger.warn("Stage '" + this.stage.name() + "' failed to accept a worker connection", ex);
+				continue;
+			}
+			try {
+				register(channel);
+			}
+			catch (IOException | RuntimeException ex) {
+				logger.warn("Stage '" + this.stage.name() + "' refused a worker connection: " + ex.getMessage());
+				closeQuietly(channel);
+			}
+		}
+	}
+
+	private void register(SocketChannel socketChannel) throws IOException {
+		FrameChannel channel = new FrameChannel(socketChannel, this.stage.maxBatchSize(), this.maxItemBytes);
+		Frame hello = channel.read();
+		if (hello == null || hello.flag() != Flags.HELLO || hello.items().size() != 1) {
+			throw new MalformedFrameException("expected a hello frame");
+		}
+		int id = hello.items().get(0).id();
+		long pid = Long.parseLong(new String(hello.items().get(0).payload(), StandardCharsets.US_ASCII));
+		Supervised worker = (id >= 1 && id <= this.workers.length) ? this.workers[id - 1] : null;
+		Process process = (worker != null) ? worker.process : null;
+		if (process == null || process.pid() != pid) {
+			throw new IllegalStateException("worker " + id + " (pid " + pid + ") is not one of ours");
+		}
+		Connection connection = new Connection(worker, process, channel);
+		worker.connection = connection;
+		if (!process.isAlive()) {
+			connection.close();
+			return;
+		}
+		logger.info("Stage '" + this.stage.name() + "' worker " + id + " ready (pid " + pid + ", "
+				+ (System.nanoTime() - worker.startedNanos) / 1_000_000 + " ms after launch)");
+		this.firstReady.complete(null);
+		this.idle.release(connection);
+	}
+
+	@Override
+	public void close() {
+		this.closing = true;
+		closeQuietly(this.server);
+		for (Supervised worker : this.workers) {
+			Connection connection = worker.connection;
+			if (connection != null) {
+				// A worker exits by itself when its socket closes.
+				connection.close();
+			}
+			else if (worker.process != null) {
+				// Still warming up, with nothing in flight: a context in the middle of its refresh
+				// would not even notice SIGTERM before the shutdown timeout.
+				worker.process.destroyForcibly();
+			}
+		}
+		long deadline = System.nanoTime() + this.shutdownTimeout.toNanos();
+		for (Supervised worker : this.workers) {
+			Process process = worker.process;
+			if (process == null) {
+				continue;
+			}
+			try {
+				long left = Math.max(0, deadline - System.nanoTime());
+				if (!process.waitFor(left, TimeUnit.NANOSECONDS)) {
+					logger.warn("Stage '" + this.stage.name() + "' worker " + worker.id + " did not exit within "
+							+ this.shutdownTimeout + " (mosec.worker.shutdown-timeout); killing it");
+					process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				process.destroyForcibly();
+			}
+		}
+		this.supervisor.shutdownNow();
+		try {
+			Files.deleteIfExists(this.socket);
+		}
+		catch (IOException ex) {
+			logger.debug("Cannot delete " + this.socket, ex);
+		}
+	}
+
+	private String lastLinesOf(Supervised worker) {
+		String lines = worker.lastLines();
+		return lines.isEmpty() ? "; it logged nothing" : "; its last lines:\n" + lines;
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
+	}
+
+	private static CustomizableThreadFactory daemonThreads(String prefix) {
+		CustomizableThreadFactory factory = new CustomizableThreadFactory(prefix);
+		factory.setDaemon(true);
+		return factory;
+	}
+
+	private static void closeQuietly(java.io.Closeable closeable) {
+		if (closeable == null) {
+			return;
+		}
+		try {
+			closeable.close();
+		}
+		catch (IOException ex) {
+			// Nothing left to do with it.
+		}
+	}
+
+	/** One worker slot: its id and env stay, its process is replaced when it dies. */
+	private static final class Supervised {
+
+		private final int id;
+
+		private final Deque<String> lastLines = new ArrayDeque<>();
+
+		private volatile Process process;
+
+		private volatile Connection connection;
+
+		private volatile long startedNanos;
+
+		private volatile Duration nextDelay = FIRST_RESTART_DELAY;
+
+		Supervised(int id) {
+			this.id = id;
+		}
+
+		synchronized void remember(String line) {
+			String trimmed = line.stripLeading();
+			if (trimmed.startsWith("at ") || trimmed.startsWith("... ")) {
+				// Stack frames would crowd out the lines that say what went wrong.
+				return;
+			}
+			if (this.lastLines.size() == LINES_KEPT) {
+				this.lastLines.removeFirst();
+			}
+			this.lastLines.addLast(line);
+		}
+
+		synchronized String lastLines() {
+			return String.join("\n", this.lastLines);
+		}
+
+	}
+
+	/** The connection to one live worker process, with one batch in flight at a time. */
+	private final class Connection {
+
+		private final Supervised worker;
+
+		private final Process process;
+
+		private final FrameChannel channel;
+
+		private final ExecutorService io;
+
+		private volatile boolean broken;
+
+		Connection(Supervised worker, Process process, FrameChannel channel) {
+			this.worker = worker;
+			this.process = process;
+			this.channel = channel;
+			this.io = Executors.newSingleThreadExecutor(
+					daemonThreads("mosec-" + ProcessWorkerPool.this.stage.name() + "-" + worker.id + "-io-"));
+		}
+
+		Frame exchange(Frame batch) {
+			try {
+				this.channel.write(batch);
+				Frame reply = this.channel.read();
+				if (reply != null) {
+					return reply;
+				}
+			}
+			catch (IOException | MalformedFrameException ex) {
+				this.broken = true;
+				throw new WorkerExitedException(describe(), ex);
+			}
+			this.broken = true;
+			throw new WorkerExitedException(describe());
+		}
+
+		private String describe() {
+			return "worker exited (stage '" + ProcessWorkerPool.this.stage.name() + "' worker " + this.worker.id + ")";
+		}
+
+		void kill() {
+			this.broken = true;
+			this.process.destroyForcibly();
+		}
+
+		void close() {
+			this.broken = true;
+			closeQuietly(this.channel);
+			this.io.shutdown();
+		}
+
+	}
+
+}

@@ -1,0 +1,143 @@
+package io.mosec.spring.worker;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+
+import io.mosec.spring.stage.StageDefinition;
+import io.mosec.spring.worker.child.WorkerMain;
+
+/**
+ * Builds the command that re-launches this application as one worker: the same {@code java},
+ * the same JVM options (minus debuggers and agents), the same fat jar or classpath and main
+ * class, plus the stage's JVM options and the worker's internal arguments. No shell is
+ * involved: the command goes to {@link ProcessBuilder} as a list.
+ */
+public final class WorkerLauncher {
+
+	/** JVM options a worker must not inherit: they would clash with the server's (ports, files). */
+	private static final List<String> NOT_INHERITED = List.of("-agentlib:", "-agentpath:", "-javaagent:", "-Xdebug",
+			"-Xrunjdwp", "-XX:StartFlightRecording", "-XX:+StartFlightRecording", "-XX:FlightRecorderOptions",
+			"-Dcom.sun.management.jmxremote", "-XX:ArchiveClassesAtExit", "-XX:+AutoCreateSharedArchive");
+
+	/** Properties the launcher sets itself; forwarded arguments must not set them twice. */
+	private static final List<String> OWN_PROPERTIES = List.of("--mosec.internal.", "--spring.main.web-application-type",
+			"--spring.main.lazy-initialization", "--spring.main.banner-mode", "--logging.pattern.console");
+
+	private static final String CHILD_LOG_PATTERN = "%-5level %logger{36} : %msg%n";
+
+	private final String java;
+
+	private final List<String> jvmOptions;
+
+	private final List<String> launchTarget;
+
+	private final List<String> targetArguments;
+
+	private final List<String> forwardedArguments;
+
+	/**
+	 * Creates a launcher.
+	 * @param java the java executable
+	 * @param jvmOptions the JVM options every worker gets
+	 * @param launchTarget what follows the options: {@code -jar app.jar}, or {@code -cp path Main}
+	 * @param targetArguments arguments the target itself needs
+	 * @param forwardedArguments the server's own arguments, passed on so a worker sees the same
+	 * configuration
+	 */
+	public WorkerLauncher(String java, List<String> jvmOptions, List<String> launchTarget, List<String> targetArguments,
+			List<String> forwardedArguments) {
+		this.java = java;
+		this.jvmOptions = List.copyOf(jvmOptions);
+		this.launchTarget = List.copyOf(launchTarget);
+		this.targetArguments = List.copyOf(targetArguments);
+		this.forwardedArguments = forwardedArguments.stream()
+			.filter((argument) -> OWN_PROPERTIES.stream().noneMatch(argument::startsWith))
+			.toList();
+	}
+
+	/**
+	 * A launcher for this JVM: a Spring Boot fat jar started with {@code java -jar} is started
+	 * again the same way; an application started from its main class (IDE,
+	 * {@code spring-boot:run}) likewise; anything else (a test JVM) starts {@link WorkerMain}
+	 * with the application's configuration classes.
+	 * @param sources the application's {@code @SpringBootConfiguration} classes
+	 * @param forwardedArguments the server's arguments to pass on
+	 * @return the launcher
+	 */
+	public static WorkerLauncher forThisJvm(List<Class<?>> sources, List<String> forwardedArguments) {
+		String java = ProcessHandle.current().info().command()
+			.orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+			.filter((option) -> NOT_INHERITED.stream().noneMatch(option::startsWith))
+			.toList();
+		String command = System.getProperty("sun.java.command", "").trim();
+		String first = command.isEmpty() ? "" : command.split(" ")[0];
+		String classpath = System.getProperty("java.class.path");
+		if (first.endsWith(".jar") && isSpringBootJar(first)) {
+			return new WorkerLauncher(java, jvmOptions, List.of("-jar", first), List.of(), forwardedArguments);
+		}
+		if (sources.stream().anyMatch((source) -> source.getName().equals(first))) {
+			return new WorkerLauncher(java, jvmOptions, List.of("-cp", classpath, first), List.of(), forwardedArguments);
+		}
+		List<String> names = sources.stream().map(Class::getName).toList();
+		return new WorkerLauncher(java, jvmOptions, List.of("-cp", classpath, WorkerMain.class.getName()),
+				List.of("--" + WorkerMain.SOURCES_PROPERTY + "=" + String.join(",", names)), forwardedArguments);
+	}
+
+	private static boolean isSpringBootJar(String path) {
+		if (!new File(path).isFile()) {
+			return false;
+		}
+		try (JarFile jar = new JarFile(path)) {
+			Manifest manifest = jar.getManifest();
+			return manifest != null && manifest.getMainAttributes().getValue("Start-Class") != null;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * The process of one worker.
+	 * @param stage the stage
+	 * @param workerId the worker's id, 1 to num
+	 * @param socket the stage's socket
+	 * @return a process builder, not yet started
+	 */
+	public ProcessBuilder processBuilder(StageDefinition stage, int workerId, Path socket) {
+		List<String> command = new ArrayList<>();
+		command.add(this.java);
+		command.addAll(this.jvmOptions);
+		command.addAll(stage.jvmOptions());
+		command.addAll(this.launchTarget);
+		command.addAll(this.forwardedArguments);
+		command.addAll(this.targetArguments);
+		command.add("--" + WorkerMain.ROLE_PROPERTY + "=worker");
+		command.add("--" + WorkerMain.STAGE_PROPERTY + "=" + stage.name());
+		command.add("--" + WorkerMain.WORKER_ID_PROPERTY + "=" + workerId);
+		command.add("--" + WorkerMain.SOCKET_PROPERTY + "=" + socket);
+		command.add("--" + WorkerMain.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid());
+		command.add("--spring.main.web-application-type=none");
+		command.add("--spring.main.lazy-initialization=true");
+		command.add("--spring.main.banner-mode=off");
+		command.add("--logging.pattern.console=" + CHILD_LOG_PATTERN);
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+		if (!stage.env().isEmpty()) {
+			Map<String, String> env = builder.environment();
+			env.putAll(stage.env().get(workerId - 1));
+		}
+		return builder;
+	}
+
+	List<String> launchTarget() {
+		return this.launchTarget;
+	}
+
+}

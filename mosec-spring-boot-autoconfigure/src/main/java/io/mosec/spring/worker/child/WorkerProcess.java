@@ -1,0 +1,178 @@
+package io.mosec.spring.worker.child;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.mosec.spring.codec.PayloadCodec;
+import io.mosec.spring.protocol.Flags;
+import io.mosec.spring.protocol.Frame;
+import io.mosec.spring.protocol.FrameChannel;
+import io.mosec.spring.stage.MosecConfigurationException;
+import io.mosec.spring.stage.StageDefinition;
+import io.mosec.spring.stage.StageRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The worker side of a stage: creates the stage bean (only here, never in the server), warms
+ * it up, connects to the stage's socket (a connection means ready), then answers one batch at a
+ * time until the socket closes or the server dies, and exits.
+ */
+public final class WorkerProcess implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(WorkerProcess.class);
+
+	private final ConfigurableListableBeanFactory beanFactory;
+
+	private final StageRegistry registry;
+
+	private final PayloadCodec codec;
+
+	private final String stageName;
+
+	private final int workerId;
+
+	private final Path socket;
+
+	private final int maxItemBytes;
+
+	private final ScheduledExecutorService parentWatch;
+
+	private volatile FrameChannel channel;
+
+	private volatile boolean running;
+
+	/**
+	 * Creates the worker, and starts watching the server: a worker never outlives it.
+	 * @param beanFactory where the stage bean lives
+	 * @param registry the stages, resolved as the server resolved them
+	 * @param codec the payload codec
+	 * @param stageName the stage to serve
+	 * @param workerId this worker's id
+	 * @param socket the stage's socket
+	 * @param parentPid the server's pid
+	 * @param maxItemBytes the largest payload of one task
+	 */
+	public WorkerProcess(ConfigurableListableBeanFactory beanFactory, StageRegistry registry, PayloadCodec codec,
+			String stageName, int workerId, Path socket, long parentPid, int maxItemBytes) {
+		this.beanFactory = beanFactory;
+		this.registry = registry;
+		this.codec = codec;
+		this.stageName = stageName;
+		this.workerId = workerId;
+		this.socket = socket;
+		this.maxItemBytes = maxItemBytes;
+		this.parentWatch = watchParent(parentPid);
+	}
+
+	/*
+	 * Polled by hand: ProcessHandle.onExit polls a process that is not our child with a back-off
+	 * that grows to 5 s, too slow for "no worker outlives the server". The socket closing is the
+	 * usual signal; this covers a worker still warming up.
+	 */
+	private static ScheduledExecutorService watchParent(long parentPid) {
+		Optional<ProcessHandle> parent = ProcessHandle.of(parentPid);
+		ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "mosec-parent-watch");
+			thread.setDaemon(true);
+			return thread;
+		});
+		watch.scheduleWithFixedDelay(() -> {
+			if (parent.isEmpty() || !parent.get().isAlive()) {
+				logger.warn("The server (pid " + parentPid + ") is gone; this worker exits");
+				Runtime.getRuntime().halt(3);
+			}
+		}, 0, 250, TimeUnit.MILLISECONDS);
+		return watch;
+	}
+
+	@Override
+	public void start() {
+		long started = System.nanoTime();
+		StageDefinition stage = this.registry.stage(this.stageName);
+		if (stage == null) {
+			throw new MosecConfigurationException("This worker was started for stage '" + this.stageName
+					+ "', which this application does not define");
+		}
+		StageRunner runner = new StageRunner(stage, this.beanFactory.getBean(stage.beanName()), this.codec);
+		long created = System.nanoTime();
+		logger.info("Warming up stage '" + this.stageName + "' (stage bean created in " + (created - started) / 1_000_000
+				+ " ms)");
+		int examples;
+		try {
+			examples = runner.warmUp();
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Stage '" + this.stageName + "' failed its warm-up", ex);
+		}
+		long warmed = System.nanoTime();
+		try {
+			SocketChannel socketChannel = SocketChannel.open(StandardProtocolFamily.UNIX);
+			socketChannel.connect(UnixDomainSocketAddress.of(this.socket));
+			this.channel = new FrameChannel(socketChannel, stage.maxBatchSize(), this.maxItemBytes);
+			byte[] pid = Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII);
+			this.channel.write(new Frame(Flags.HELLO, List.of(new Frame.Item(this.workerId, 0, pid))));
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot connect to the server at " + this.socket, ex);
+		}
+		logger.info("Warmed up: " + examples + " example(s) in " + (warmed - created) / 1_000_000
+				+ " ms; connected, ready");
+		this.running = true;
+		Thread serving = new Thread(() -> serve(runner), "mosec-worker-" + this.stageName + "-" + this.workerId);
+		serving.setDaemon(false);
+		serving.start();
+	}
+
+	private void serve(StageRunner runner) {
+		int status = 0;
+		try {
+			Frame batch;
+			while ((batch = this.channel.read()) != null) {
+				this.channel.write(runner.run(batch));
+			}
+		}
+		catch (IOException ex) {
+			logger.info("The server closed the connection: " + ex.getMessage());
+		}
+		catch (RuntimeException | Error ex) {
+			logger.error("This worker failed and exits", ex);
+			status = 1;
+		}
+		// The socket closed: the server is stopping or gone. Exit, closing the context on the way.
+		System.exit(status);
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		this.parentWatch.shutdownNow();
+		FrameChannel channel = this.channel;
+		if (channel != null) {
+			try {
+				channel.close();
+			}
+			catch (IOException ex) {
+				// Exiting anyway.
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+}

@@ -1,0 +1,124 @@
+package io.mosec.spring.worker;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The server as an operator runs it: its own JVM, started from its main class on an exploded
+ * classpath, stopped with a signal.
+ */
+class ServerProcessTests {
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	private final List<ProcessHandle> started = new ArrayList<>();
+
+	@TempDir
+	Path temp;
+
+	private int port;
+
+	@AfterEach
+	void killEverythingStarted() {
+		for (ProcessHandle process : this.started) {
+			process.descendants().forEach(ProcessHandle::destroyForcibly);
+			process.destroyForcibly();
+		}
+	}
+
+	@Test
+	void leavesNoWorkerAliveAfterTheServerIsKilled() throws Exception {
+		Process server = startServer();
+		List<ProcessHandle> workers = server.toHandle().descendants().toList();
+		assertThat(workers).hasSize(2);
+		this.started.addAll(workers);
+
+		server.toHandle().destroyForcibly();
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> workers.stream().noneMatch(ProcessHandle::isAlive));
+	}
+
+	@Test
+	void answersEveryAcceptedRequestWhenTerminated() throws Exception {
+		Path forwarded = this.temp.resolve("forwarded.txt");
+		Path sockets = this.temp.resolve("sockets");
+		Process server = startServer("--test.forward-file=" + forwarded, "--mosec.socket-dir=" + sockets);
+		assertThat(Files.getPosixFilePermissions(sockets)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+		List<ProcessHandle> workers = server.toHandle().descendants().toList();
+		this.started.addAll(workers);
+		List<CompletableFuture<HttpResponse<String>>> accepted = new ArrayList<>();
+		for (int i = 1; i <= 6; i++) {
+			accepted.add(send("{\"value\": " + i + ", \"sleep\": 700}"));
+		}
+		// Both workers are busy and four requests wait in the queue: all six are in flight.
+		await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(forwarded)
+				&& Files.readAllLines(forwarded).size() >= 2);
+
+		server.destroy();
+
+		for (CompletableFuture<HttpResponse<String>> response : accepted) {
+			assertThat(response.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+		}
+		assertThat(server.waitFor(20, TimeUnit.SECONDS)).as("server exited").isTrue();
+		assertThat(workers).noneMatch(ProcessHandle::isAlive);
+		assertThat(sockets).doesNotExist();
+		assertThat(Files.readAllLines(forwarded)).filteredOn((value) -> !value.equals("0"))
+			.containsExactlyInAnyOrder("1", "2", "3", "4", "5", "6");
+	}
+
+	private Process startServer(String... extraArguments) throws Exception {
+		this.port = freePort();
+		List<String> command = new ArrayList<>(List.of(
+				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
+				System.getProperty("java.class.path"), ProcessStages.Application.class.getName(),
+				"--server.port=" + this.port, "--mosec.worker.mode=process", "--mosec.timeout=5s",
+				"--mosec.stages.echo.num=2", "--mosec.stages.echo.timeout=4s", "--mosec.routes[0].path=/echo",
+				"--mosec.routes[0].stages=echo", "--mosec.worker.shutdown-timeout=5s"));
+		command.addAll(List.of(extraArguments));
+		Process server = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(this.temp.resolve("server.log").toFile())
+			.start();
+		this.started.add(server.toHandle());
+		await().atMost(Duration.ofSeconds(90))
+			.pollInterval(Duration.ofMillis(200))
+			.ignoreExceptions()
+			.until(() -> send("{\"value\": 0}").get().statusCode() == 200);
+		await().atMost(Duration.ofSeconds(60)).until(() -> server.toHandle().descendants().count() == 2);
+		return server;
+	}
+
+	private CompletableFuture<HttpResponse<String>> send(String body) {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/echo"))
+			.header("Content-Type", "application/json")
+			.timeout(Duration.ofSeconds(20))
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build();
+		return this.http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+}

@@ -1,0 +1,55 @@
+package io.mosec.spring.worker;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.mosec.spring.stage.StageDefinition;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The command that re-launches the application as a worker.
+ */
+class WorkerLauncherTests {
+
+	private final StageDefinition stage = new StageDefinition("embed", "embed", Object.class, 1, 2, 8,
+			Duration.ofMillis(10), Duration.ofSeconds(3), true, Object.class, Object.class,
+			List.of(Map.of("CUDA_VISIBLE_DEVICES", "0"), Map.of("CUDA_VISIBLE_DEVICES", "1")), List.of("-Xmx2g"));
+
+	@Test
+	void relaunchesAFatJarWithTheStagesOptionsAndTheWorkersOwnArguments() {
+		WorkerLauncher launcher = new WorkerLauncher("/jdk/bin/java", List.of("-Xss1m"), List.of("-jar", "app.jar"),
+				List.of(), List.of("--server.port=9000", "--spring.main.web-application-type=reactive"));
+		List<String> command = launcher.processBuilder(this.stage, 2, Path.of("/tmp/mosec-x/0-embed.sock")).command();
+		assertThat(command).startsWith("/jdk/bin/java", "-Xss1m", "-Xmx2g", "-jar", "app.jar", "--server.port=9000")
+			.contains("--mosec.internal.role=worker", "--mosec.internal.stage=embed", "--mosec.internal.worker-id=2",
+					"--mosec.internal.socket=/tmp/mosec-x/0-embed.sock",
+					"--mosec.internal.parent-pid=" + ProcessHandle.current().pid(),
+					"--spring.main.web-application-type=none", "--spring.main.lazy-initialization=true")
+			.doesNotContain("--spring.main.web-application-type=reactive");
+	}
+
+	@Test
+	void exportsEachWorkersOwnEnvironment() {
+		WorkerLauncher launcher = new WorkerLauncher("java", List.of(), List.of("-cp", "classes", "app.Main"),
+				List.of(), List.of());
+		assertThat(launcher.processBuilder(this.stage, 1, Path.of("s.sock")).environment())
+			.containsEntry("CUDA_VISIBLE_DEVICES", "0");
+		assertThat(launcher.processBuilder(this.stage, 2, Path.of("s.sock")).environment())
+			.containsEntry("CUDA_VISIBLE_DEVICES", "1");
+	}
+
+	@Test
+	void startsTheTestJvmsWorkersFromTheApplicationsConfigurationClasses() {
+		WorkerLauncher launcher = WorkerLauncher.forThisJvm(List.of(ProcessStages.Application.class), List.of());
+		assertThat(launcher.launchTarget()).containsExactly("-cp", System.getProperty("java.class.path"),
+				"io.mosec.spring.worker.child.WorkerMain");
+		assertThat(launcher.processBuilder(this.stage, 1, Path.of("s.sock")).command())
+			.contains("--mosec.internal.sources=" + ProcessStages.Application.class.getName())
+			.noneMatch((option) -> option.startsWith("-agentlib:") || option.startsWith("-javaagent:"));
+	}
+
+}
