@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.mosec.spring.codec.PayloadCodec;
 import io.mosec.spring.pipeline.Pipeline;
+import io.mosec.spring.pipeline.PipelineListener;
 import io.mosec.spring.stage.LazyStageBeans;
 import io.mosec.spring.stage.StageRegistry;
 import io.mosec.spring.stage.StageResolver;
@@ -73,8 +74,10 @@ public final class MosecAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Pipeline mosecPipeline(StageRegistry registry, WorkerPoolFactory workerPoolFactory) {
-		return new Pipeline(registry.servedStages().stream().map(workerPoolFactory::create).toList());
+	Pipeline mosecPipeline(StageRegistry registry, WorkerPoolFactory workerPoolFactory,
+			ObjectProvider<PipelineListener> listeners) {
+		return new Pipeline(registry.servedStages().stream().map(workerPoolFactory::create).toList(),
+				PipelineListeners.of(listeners));
 	}
 
 	@Bean

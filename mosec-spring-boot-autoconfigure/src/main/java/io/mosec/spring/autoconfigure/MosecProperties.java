@@ -41,6 +41,11 @@ public class MosecProperties {
 	private String endpoint = "/inference";
 
 	/**
+	 * Prefix of the metric families, as Mosec's namespace.
+	 */
+	private String namespace = "mosec_service";
+
+	/**
 	 * Defaults for every stage.
 	 */
 	private final Defaults defaults = new Defaults();
@@ -105,6 +110,14 @@ public class MosecProperties {
 
 	public void setEndpoint(String endpoint) {
 		this.endpoint = endpoint;
+	}
+
+	public String getNamespace() {
+		return this.namespace;
+	}
+
+	public void setNamespace(String namespace) {
+		this.namespace = namespace;
 	}
 
 	public Defaults getDefaults() {

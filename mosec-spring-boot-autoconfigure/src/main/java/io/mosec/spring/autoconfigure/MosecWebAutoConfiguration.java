@@ -1,11 +1,13 @@
 package io.mosec.spring.autoconfigure;
 
 import io.mosec.spring.pipeline.Pipeline;
+import io.mosec.spring.pipeline.PipelineListener;
 import io.mosec.spring.stage.StageRegistry;
 import io.mosec.spring.task.InFlightTable;
 import io.mosec.spring.web.InferenceHandler;
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -22,9 +24,10 @@ public final class MosecWebAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	InferenceHandler mosecInferenceHandler(Pipeline pipeline, InFlightTable inFlight, MosecProperties properties) {
+	InferenceHandler mosecInferenceHandler(Pipeline pipeline, InFlightTable inFlight, MosecProperties properties,
+			ObjectProvider<PipelineListener> listeners) {
 		return new InferenceHandler(pipeline, inFlight, properties.getTimeout(),
-				properties.getMaxRequestSize().toBytes());
+				properties.getMaxRequestSize().toBytes(), PipelineListeners.of(listeners));
 	}
 
 	@Bean

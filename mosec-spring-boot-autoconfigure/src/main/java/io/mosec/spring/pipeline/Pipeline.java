@@ -28,12 +28,12 @@ public final class Pipeline {
 	private final Scheduler timer;
 
 	public Pipeline(List<WorkerPool> pools) {
-		this(pools, Schedulers.parallel());
+		this(pools, PipelineListener.NONE);
 	}
 
-	Pipeline(List<WorkerPool> pools, Scheduler timer) {
-		pools.forEach((pool) -> this.stages.put(pool.stage().name(), new StagePipeline(pool)));
-		this.timer = timer;
+	public Pipeline(List<WorkerPool> pools, PipelineListener listener) {
+		pools.forEach((pool) -> this.stages.put(pool.stage().name(), new StagePipeline(pool, listener)));
+		this.timer = Schedulers.parallel();
 	}
 
 	/**
@@ -70,6 +70,24 @@ public final class Pipeline {
 	public WorkerPool pool(String stage) {
 		StagePipeline pipeline = this.stages.get(stage);
 		return (pipeline != null) ? pipeline.workers() : null;
+	}
+
+	/**
+	 * Tasks waiting for a worker of a stage.
+	 * @param stage the stage name
+	 * @return the count, 0 if no route uses the stage
+	 */
+	public int queued(String stage) {
+		StagePipeline pipeline = this.stages.get(stage);
+		return (pipeline != null) ? pipeline.queued() : 0;
+	}
+
+	/**
+	 * The pools of every stage that some route uses.
+	 * @return the pools, in route order
+	 */
+	public List<WorkerPool> pools() {
+		return this.stages.values().stream().map(StagePipeline::workers).toList();
 	}
 
 	/**

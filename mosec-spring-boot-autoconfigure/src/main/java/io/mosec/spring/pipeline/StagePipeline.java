@@ -3,6 +3,7 @@ package io.mosec.spring.pipeline;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import io.mosec.spring.protocol.Flags;
@@ -44,11 +45,24 @@ final class StagePipeline {
 		.unicast()
 		.onBackpressureBuffer(Queues.<Task>unboundedMultiproducer().get());
 
+	private final PipelineListener listener;
+
+	private final AtomicInteger queued = new AtomicInteger();
+
 	private Disposable subscription;
 
-	StagePipeline(WorkerPool workers) {
+	StagePipeline(WorkerPool workers, PipelineListener listener) {
 		this.stage = workers.stage();
 		this.workers = workers;
+		this.listener = listener;
+	}
+
+	/**
+	 * Tasks waiting for a worker of this stage.
+	 * @return the count
+	 */
+	int queued() {
+		return this.queued.get();
 	}
 
 	StageDefinition stage() {
@@ -78,8 +92,11 @@ final class StagePipeline {
 	 * @param task the task
 	 */
 	void submit(Task task) {
+		task.queued(System.nanoTime());
+		this.queued.incrementAndGet();
 		Sinks.EmitResult result = this.queue.tryEmitNext(task);
 		if (result.isFailure()) {
+			this.queued.decrementAndGet();
 			task.complete(TaskResult.error(503, "service unavailable: stage '" + this.stage.name()
 					+ "' is not accepting tasks (" + result + ")"));
 		}
@@ -96,9 +113,13 @@ final class StagePipeline {
 	}
 
 	private Mono<Void> dispatch(List<Task> batch, Consumer<Task> onward) {
+		this.queued.addAndGet(-batch.size());
+		long handedOver = System.nanoTime();
+		long firstQueued = handedOver;
 		List<Task> live = new ArrayList<>(batch.size());
 		List<Frame.Item> items = new ArrayList<>(batch.size());
 		for (Task task : batch) {
+			firstQueued = Math.min(firstQueued, task.queuedNanos());
 			// A task that timed out or was abandoned while queued never reaches forward.
 			if (!task.isDone()) {
 				live.add(task);
@@ -108,8 +129,12 @@ final class StagePipeline {
 		if (live.isEmpty()) {
 			return Mono.empty();
 		}
+		long batchNanos = handedOver - firstQueued;
 		return this.workers.dispatch(new Frame(0, items))
-			.doOnNext((reply) -> deliver(live, reply, onward))
+			.doOnNext((reply) -> {
+				this.listener.batchAnswered(this.stage, reply.workerId(), live.size(), batchNanos, reply.forwardNanos());
+				deliver(live, reply.frame(), onward);
+			})
 			.onErrorResume((ex) -> {
 				TaskResult failure = failure(ex);
 				live.forEach((task) -> task.complete(failure));

@@ -36,6 +36,8 @@ public final class Task {
 
 	private volatile int stageIndex;
 
+	private volatile long queuedNanos;
+
 	public Task(int id, RouteDefinition route, byte[] body, PayloadFormat requestFormat,
 			PayloadFormat responseFormat) {
 		this.id = id;
@@ -63,6 +65,22 @@ public final class Task {
 	 */
 	public long admittedNanos() {
 		return this.admittedNanos;
+	}
+
+	/**
+	 * Notes when the task joined its current stage's queue.
+	 * @param nanos the time, from {@link System#nanoTime()}
+	 */
+	public void queued(long nanos) {
+		this.queuedNanos = nanos;
+	}
+
+	/**
+	 * When the task joined its current stage's queue.
+	 * @return the time, from {@link System#nanoTime()}
+	 */
+	public long queuedNanos() {
+		return this.queuedNanos;
 	}
 
 	/**

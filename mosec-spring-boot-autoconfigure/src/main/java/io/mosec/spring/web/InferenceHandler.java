@@ -6,6 +6,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.mosec.spring.codec.PayloadFormat;
 import io.mosec.spring.pipeline.Pipeline;
+import io.mosec.spring.pipeline.PipelineListener;
 import io.mosec.spring.stage.RouteDefinition;
 import io.mosec.spring.task.InFlightTable;
 import io.mosec.spring.task.Task;
@@ -38,8 +39,16 @@ public final class InferenceHandler {
 
 	private final int maxRequestSize;
 
+	private final PipelineListener listener;
+
 	public InferenceHandler(Pipeline pipeline, InFlightTable inFlight, Duration timeout, long maxRequestSize) {
+		this(pipeline, inFlight, timeout, maxRequestSize, PipelineListener.NONE);
+	}
+
+	public InferenceHandler(Pipeline pipeline, InFlightTable inFlight, Duration timeout, long maxRequestSize,
+			PipelineListener listener) {
 		this.pipeline = pipeline;
+		this.listener = listener;
 		this.inFlight = inFlight;
 		this.timeout = timeout;
 		this.maxRequestSize = (int) Math.min(Integer.MAX_VALUE - 8, maxRequestSize);
@@ -53,7 +62,11 @@ public final class InferenceHandler {
 	public RouterFunction<ServerResponse> routerFunction(List<RouteDefinition> routes) {
 		RouterFunctions.Builder builder = RouterFunctions.route();
 		for (RouteDefinition route : routes) {
-			builder.POST(route.path(), (request) -> handle(request, route));
+			builder.POST(route.path(), (request) -> {
+				long arrived = System.nanoTime();
+				return handle(request, route).doOnNext((response) -> this.listener.requestAnswered(route.path(),
+						response.statusCode().value(), System.nanoTime() - arrived));
+			});
 			builder.route(RequestPredicates.path(route.path()), (request) -> Problems.methodNotAllowed(request));
 		}
 		return routes.isEmpty() ? null : builder.build();

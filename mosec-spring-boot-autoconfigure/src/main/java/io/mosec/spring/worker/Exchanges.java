@@ -22,18 +22,23 @@ final class Exchanges {
 	/**
 	 * Runs a blocking exchange on the worker's own thread.
 	 * @param stage the stage (for its timeout)
+	 * @param workerId the worker
 	 * @param exchange the blocking call that answers the batch
 	 * @param executor the worker's thread
 	 * @param finished called when the call returns or fails, even long after a timeout
 	 * @param timedOut called when the stage timeout passes first
 	 * @return the reply, or a {@link StageTimeoutException}
 	 */
-	static Mono<Frame> run(StageDefinition stage, Supplier<Frame> exchange, Executor executor,
+	static Mono<WorkerReply> run(StageDefinition stage, int workerId, Supplier<Frame> exchange, Executor executor,
 			Consumer<Throwable> finished, Runnable timedOut) {
-		CompletableFuture<Frame> call = CompletableFuture.supplyAsync(exchange, executor);
+		CompletableFuture<WorkerReply> call = CompletableFuture.supplyAsync(() -> {
+			long started = System.nanoTime();
+			Frame reply = exchange.get();
+			return new WorkerReply(workerId, reply, System.nanoTime() - started);
+		}, executor);
 		call.whenComplete((reply, ex) -> finished.accept(ex));
 		// The caller waits on a copy: when the timeout wins, the call's late outcome goes nowhere.
-		CompletableFuture<Frame> answer = call.copy().orTimeout(stage.timeout().toMillis(), TimeUnit.MILLISECONDS);
+		CompletableFuture<WorkerReply> answer = call.copy().orTimeout(stage.timeout().toMillis(), TimeUnit.MILLISECONDS);
 		answer.whenComplete((reply, ex) -> {
 			if (ex instanceof TimeoutException) {
 				timedOut.run();

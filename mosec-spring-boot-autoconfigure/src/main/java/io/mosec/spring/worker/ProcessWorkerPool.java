@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.mosec.spring.protocol.Flags;
 import io.mosec.spring.protocol.Frame;
@@ -72,6 +73,8 @@ public final class ProcessWorkerPool implements WorkerPool {
 	private final ScheduledExecutorService supervisor;
 
 	private final CompletableFuture<Void> firstReady = new CompletableFuture<>();
+
+	private final LongAdder restarts = new LongAdder();
 
 	private volatile ServerSocketChannel server;
 
@@ -133,9 +136,10 @@ public final class ProcessWorkerPool implements WorkerPool {
 	}
 
 	@Override
-	public Mono<Frame> dispatch(Frame batch) {
+	public Mono<WorkerReply> dispatch(Frame batch) {
 		return this.idle.acquire()
-			.flatMap((connection) -> Exchanges.run(this.stage, () -> connection.exchange(batch), connection.io,
+			.flatMap((connection) -> Exchanges.run(this.stage, connection.worker.id, () -> connection.exchange(batch),
+					connection.io,
 					(ex) -> {
 						if (ex == null && !connection.broken) {
 							this.idle.release(connection);
@@ -145,6 +149,22 @@ public final class ProcessWorkerPool implements WorkerPool {
 							connection.kill();
 						}
 					}, connection::kill));
+	}
+
+	@Override
+	public PoolStatus status() {
+		int live = 0;
+		int ready = 0;
+		for (Supervised worker : this.workers) {
+			Process process = worker.process;
+			if (process != null && process.isAlive()) {
+				live++;
+				if (worker.connection != null) {
+					ready++;
+				}
+			}
+		}
+		return new PoolStatus(this.workers.length, live, ready, this.restarts.sum());
 	}
 
 	/**
@@ -188,6 +208,7 @@ public final class ProcessWorkerPool implements WorkerPool {
 	private void pumpLog(Supervised worker, Process process) {
 		Log log = LogFactory.getLog("io.mosec.spring.worker." + this.stage.name());
 		String tag = "[" + this.stage.name() + "-" + worker.id + "] ";
+		WorkerLogFields.setter(this.stage.name(), worker.id).run();
 		try (BufferedReader reader = new BufferedReader(
 				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
 			String line;
@@ -228,6 +249,7 @@ public final class ProcessWorkerPool implements WorkerPool {
 		Duration delay = (uptime.compareTo(STABLE_UPTIME) >= 0) ? FIRST_RESTART_DELAY : worker.nextDelay;
 		worker.nextDelay = min(delay.multipliedBy(2), LONGEST_RESTART_DELAY);
 		logger.warn(how + "; restarting it in " + delay.toMillis() + " ms");
+		this.restarts.increment();
 		this.supervisor.schedule(() -> launch(worker), delay.toMillis(), TimeUnit.MILLISECONDS);
 	}
 

@@ -54,6 +54,7 @@ public final class ThreadWorkerPool implements WorkerPool {
 			long started = System.nanoTime();
 			ExecutorService executor = Executors.newSingleThreadExecutor(
 					new CustomizableThreadFactory("mosec-" + this.stage.name() + "-" + id + "-"));
+			executor.execute(WorkerLogFields.setter(this.stage.name(), id));
 			ThreadWorker worker = new ThreadWorker(id, executor);
 			this.workers.add(worker);
 			try {
@@ -74,12 +75,18 @@ public final class ThreadWorkerPool implements WorkerPool {
 	}
 
 	@Override
-	public Mono<Frame> dispatch(Frame batch) {
+	public Mono<WorkerReply> dispatch(Frame batch) {
 		// The worker is free again when forward returns, not when the caller stops waiting.
 		return this.idle.acquire()
-			.flatMap((worker) -> Exchanges.run(this.stage, () -> worker.runner.run(batch), worker.executor,
+			.flatMap((worker) -> Exchanges.run(this.stage, worker.id, () -> worker.runner.run(batch), worker.executor,
 					(ex) -> this.idle.release(worker), () -> {
 					}));
+	}
+
+	@Override
+	public PoolStatus status() {
+		int ready = (int) this.workers.stream().filter((worker) -> worker.runner != null).count();
+		return new PoolStatus(this.stage.num(), ready, ready, 0);
 	}
 
 	@Override

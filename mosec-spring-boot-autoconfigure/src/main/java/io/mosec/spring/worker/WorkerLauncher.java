@@ -28,7 +28,8 @@ public final class WorkerLauncher {
 
 	/** Properties the launcher sets itself; forwarded arguments must not set them twice. */
 	private static final List<String> OWN_PROPERTIES = List.of("--mosec.internal.", "--spring.main.web-application-type",
-			"--spring.main.lazy-initialization", "--spring.main.banner-mode", "--logging.pattern.console");
+			"--spring.main.lazy-initialization", "--spring.main.banner-mode", "--logging.pattern.console",
+			"--logging.structured.format.console");
 
 	private static final String CHILD_LOG_PATTERN = "%-5level %logger{36} : %msg%n";
 
@@ -127,6 +128,8 @@ public final class WorkerLauncher {
 		command.add("--spring.main.web-application-type=none");
 		command.add("--spring.main.lazy-initialization=true");
 		command.add("--spring.main.banner-mode=off");
+		// Plain lines: the server logs each one with the stage and worker as fields, structured or not.
+		command.add("--logging.structured.format.console=");
 		command.add("--logging.pattern.console=" + CHILD_LOG_PATTERN);
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
 		if (!stage.env().isEmpty()) {

@@ -28,10 +28,17 @@ public interface WorkerPool extends AutoCloseable {
 	/**
 	 * Hands a batch to an idle worker (waiting for one if all are busy).
 	 * @param batch the batch
-	 * @return the reply; an error {@link StageTimeoutException} when {@code forward} outlives the
-	 * stage timeout, or another error when the worker failed as a whole
+	 * @return the reply and who gave it; an error {@link StageTimeoutException} when
+	 * {@code forward} outlives the stage timeout, or another error when the worker failed as a
+	 * whole
 	 */
-	Mono<Frame> dispatch(Frame batch);
+	Mono<WorkerReply> dispatch(Frame batch);
+
+	/**
+	 * What the workers are doing now.
+	 * @return the status
+	 */
+	PoolStatus status();
 
 	/**
 	 * Stops every worker.

@@ -14,8 +14,10 @@ import io.mosec.spring.stage.MosecConfigurationException;
 import io.mosec.spring.stage.StageDefinition;
 import io.mosec.spring.stage.StageRegistry;
 import io.mosec.spring.worker.MosecLifecycle;
+import io.mosec.spring.worker.PoolStatus;
 import io.mosec.spring.worker.WorkerPool;
 import io.mosec.spring.worker.WorkerPoolFactory;
+import io.mosec.spring.worker.WorkerReply;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
@@ -299,8 +301,13 @@ class MosecAutoConfigurationTests {
 		}
 
 				@Override
-				public Mono<Frame> dispatch(Frame batch) {
-					return Mono.just(batch);
+				public Mono<WorkerReply> dispatch(Frame batch) {
+					return Mono.just(new WorkerReply(1, batch, 0));
+				}
+
+				@Override
+				public PoolStatus status() {
+					return new PoolStatus(1, 1, 1, 0);
 				}
 
 				@Override

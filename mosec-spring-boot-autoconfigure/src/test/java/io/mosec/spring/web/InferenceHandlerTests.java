@@ -11,7 +11,9 @@ import io.mosec.spring.protocol.Frame;
 import io.mosec.spring.stage.RouteDefinition;
 import io.mosec.spring.stage.StageDefinition;
 import io.mosec.spring.task.InFlightTable;
+import io.mosec.spring.worker.PoolStatus;
 import io.mosec.spring.worker.WorkerPool;
+import io.mosec.spring.worker.WorkerReply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -80,10 +82,15 @@ class InferenceHandlerTests {
 		}
 
 		@Override
-		public Mono<Frame> dispatch(Frame batch) {
-			return Mono.just(new Frame(Flags.OK, batch.items().stream()
+		public Mono<WorkerReply> dispatch(Frame batch) {
+			return Mono.just(new WorkerReply(1, new Frame(Flags.OK, batch.items().stream()
 				.map((item) -> new Frame.Item(item.id(), Flags.OK, item.payload()))
-				.toList()));
+				.toList()), 0));
+		}
+
+		@Override
+		public PoolStatus status() {
+			return new PoolStatus(1, 1, 1, 0);
 		}
 
 		@Override

@@ -12,6 +12,8 @@ import io.mosec.spring.api.MosecStage;
 import io.mosec.spring.api.ValidationException;
 import io.mosec.spring.api.Worker;
 
+import org.slf4j.LoggerFactory;
+
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -60,6 +62,9 @@ public final class ProcessStages {
 			append(this.forwardFile, Integer.toString(request.value()));
 			if ("invalid".equals(request.mode())) {
 				throw new ValidationException("value must be positive");
+			}
+			if ("log".equals(request.mode())) {
+				LoggerFactory.getLogger(Echo.class).info("echo logs value {}", request.value());
 			}
 			if ("crash".equals(request.mode())) {
 				Runtime.getRuntime().halt(42);

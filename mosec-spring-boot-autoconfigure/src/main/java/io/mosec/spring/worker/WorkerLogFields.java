@@ -1,0 +1,28 @@
+package io.mosec.spring.worker;
+
+import org.slf4j.MDC;
+
+/**
+ * The log fields that name a stage and a worker ({@code mosec.stage}, {@code mosec.worker}),
+ * set once on each thread that works for one worker: structured logging (ECS, Logstash) shows
+ * them as fields, worker output included.
+ */
+public final class WorkerLogFields {
+
+	/** The MDC key of the stage name. */
+	public static final String STAGE = "mosec.stage";
+
+	/** The MDC key of the worker id. */
+	public static final String WORKER = "mosec.worker";
+
+	private WorkerLogFields() {
+	}
+
+	static Runnable setter(String stage, int workerId) {
+		return () -> {
+			MDC.put(STAGE, stage);
+			MDC.put(WORKER, Integer.toString(workerId));
+		};
+	}
+
+}
