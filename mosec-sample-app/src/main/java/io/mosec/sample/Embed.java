@@ -7,39 +7,48 @@ import io.mosec.spring.api.BatchWorker;
 import io.mosec.spring.api.MosecStage;
 
 /**
- * The "model": a batched stage that hashes tokens into a normalised vector. A real model
- * replaces it; what matters here is that it receives dynamically formed batches.
+ * Inference: the texts of every request in a dynamically formed batch, embedded together in
+ * runs of similar length.
  */
-@MosecStage(order = 2, maxBatchSize = 16, maxWaitTime = "5ms")
-public class Embed implements BatchWorker<Tokens, Embedding> {
+@MosecStage(order = 2, num = 2, maxBatchSize = 32, maxWaitTime = "5ms")
+public class Embed implements BatchWorker<TokenizedRequest, EmbeddingResponse> {
 
-	static final int DIMENSIONS = 8;
+	private final EmbeddingModel model;
 
-	@Override
-	public List<Embedding> forward(List<Tokens> batch) {
-		List<Embedding> embeddings = new ArrayList<>(batch.size());
-		for (Tokens tokens : batch) {
-			float[] vector = new float[DIMENSIONS];
-			for (String token : tokens.tokens()) {
-				vector[Math.floorMod(token.hashCode(), DIMENSIONS)] += 1;
-			}
-			double norm = 0;
-			for (float value : vector) {
-				norm += value * value;
-			}
-			if (norm > 0) {
-				for (int i = 0; i < DIMENSIONS; i++) {
-					vector[i] = (float) (vector[i] / Math.sqrt(norm));
-				}
-			}
-			embeddings.add(new Embedding(tokens.tokens().size(), vector));
-		}
-		return embeddings;
+	private final int chunk;
+
+	public Embed(EmbeddingProperties properties) {
+		this.model = new EmbeddingModel(properties.getVariant(), properties.getIntraOpThreads());
+		this.chunk = properties.getChunk();
 	}
 
 	@Override
-	public List<Tokens> examples() {
-		return List.of(new Tokens(List.of("warm", "up")));
+	public List<EmbeddingResponse> forward(List<TokenizedRequest> batch) {
+		List<long[]> sequences = new ArrayList<>();
+		batch.forEach((request) -> sequences.addAll(request.ids()));
+		List<float[]> vectors = this.model.embed(sequences, this.chunk);
+		List<EmbeddingResponse> responses = new ArrayList<>(batch.size());
+		int next = 0;
+		for (TokenizedRequest request : batch) {
+			int tokens = request.ids().stream().mapToInt((ids) -> ids.length).sum();
+			responses.add(EmbeddingResponse.of(vectors.subList(next, next + request.ids().size()), tokens));
+			next += request.ids().size();
+		}
+		return responses;
+	}
+
+	@Override
+	public List<TokenizedRequest> examples() {
+		// Warm up the shapes a batch will have: short and long, alone and together.
+		List<TokenizedRequest> examples = new ArrayList<>();
+		for (int length : new int[] { 8, 32, 128 }) {
+			long[] ids = new long[length];
+			java.util.Arrays.fill(ids, 1012L);
+			ids[0] = 101L;
+			ids[length - 1] = 102L;
+			examples.add(new TokenizedRequest(List.of(ids, ids)));
+		}
+		return examples;
 	}
 
 }

@@ -2,12 +2,14 @@ package io.mosec.sample;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 
 /**
- * A small two-stage inference service: a preprocessing stage that tokenises text, and a batched
- * stage that turns tokens into a fixed-size vector.
+ * An embedding service for all-MiniLM-L6-v2, compatible with the OpenAI embeddings API: a
+ * tokenising stage, then a batched inference stage on ONNX Runtime, each in worker processes.
  */
 @SpringBootApplication
+@EnableConfigurationProperties(EmbeddingProperties.class)
 public class SampleApplication {
 
 	public static void main(String[] args) {

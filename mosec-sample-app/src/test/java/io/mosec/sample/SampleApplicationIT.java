@@ -55,7 +55,7 @@ class SampleApplicationIT {
 			.ignoreExceptions()
 			.until(() -> embed(port).statusCode() == 200);
 		HttpResponse<String> response = embed(port);
-		assertThat(response.body()).contains("\"tokens\":3");
+		assertThat(response.body()).contains("\"prompt_tokens\":7");
 
 		List<ProcessHandle> workers = server.toHandle().children().toList();
 		this.started.addAll(workers);
@@ -69,10 +69,10 @@ class SampleApplicationIT {
 	}
 
 	private HttpResponse<String> embed(int port) throws IOException, InterruptedException {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/inference"))
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/embeddings"))
 			.header("Content-Type", "application/json")
 			.timeout(Duration.ofSeconds(10))
-			.POST(HttpRequest.BodyPublishers.ofString("{\"text\": \"Hello, batching world\"}"))
+			.POST(HttpRequest.BodyPublishers.ofString("{\"input\": \"Hello, batching world\"}"))
 			.build();
 		return this.http.send(request, HttpResponse.BodyHandlers.ofString());
 	}

@@ -2,6 +2,8 @@ package io.mosec.sample;
 
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -9,6 +11,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.api.Test;
+import org.msgpack.jackson.dataformat.MessagePackMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
@@ -21,30 +24,115 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample service as a client sees it.
+ * The embedding service as an OpenAI client sees it, with its stages in worker processes.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
 @AutoConfigureMetrics
 class SampleApplicationTests {
 
+	static final MediaType MSGPACK = MediaType.parseMediaType("application/msgpack");
+
 	@Autowired
 	WebTestClient client;
 
 	@Test
-	void embedsAText() {
-		this.client.post().uri("/inference").contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"text\": \"Hello, batching world\"}")
+	void embedsOneText() {
+		this.client.post().uri("/v1/embeddings").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"input\": \"Hello, batching world\", \"model\": \"all-minilm-l6-v2\"}")
 			.exchange()
 			.expectStatus().isOk()
 			.expectBody()
-			.jsonPath("$.tokens").isEqualTo(3)
-			.jsonPath("$.vector.length()").isEqualTo(Embed.DIMENSIONS);
+			.jsonPath("$.object").isEqualTo("list")
+			.jsonPath("$.model").isEqualTo("all-minilm-l6-v2")
+			.jsonPath("$.data.length()").isEqualTo(1)
+			.jsonPath("$.data[0].object").isEqualTo("embedding")
+			.jsonPath("$.data[0].index").isEqualTo(0)
+			.jsonPath("$.data[0].embedding.length()").isEqualTo(EmbeddingModel.DIMENSIONS)
+			.jsonPath("$.usage.prompt_tokens").isEqualTo(7)
+			.jsonPath("$.usage.total_tokens").isEqualTo(7);
+	}
+
+	@Test
+	void embedsAListOfTextsInOrder() throws Exception {
+		byte[] body = this.client.post().uri("/v1/embeddings").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"input\": [\"a cat\", \"a dog\", \"the stock market fell sharply today\"]}")
+			.exchange()
+			.expectStatus().isOk()
+			.expectBody(byte[].class).returnResult().getResponseBody();
+		JsonNode data = JsonMapper.builder().build().readTree(body).get("data");
+		assertThat(data).hasSize(3);
+		for (int i = 0; i < 3; i++) {
+			assertThat(data.get(i).get("index").asInt()).isEqualTo(i);
+			assertThat(norm(data.get(i).get("embedding"))).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+		}
+		assertThat(dot(data.get(0).get("embedding"), data.get(1).get("embedding")))
+			.isGreaterThan(dot(data.get(0).get("embedding"), data.get(2).get("embedding")));
+	}
+
+	@Test
+	void speaksMsgpack() throws Exception {
+		MessagePackMapper msgpack = new MessagePackMapper();
+		byte[] body = this.client.post().uri("/v1/embeddings").contentType(MSGPACK)
+			.bodyValue(msgpack.writeValueAsBytes(Map.of("input", List.of("msgpack too"))))
+			.exchange()
+			.expectStatus().isOk()
+			.expectHeader().contentType(MSGPACK)
+			.expectBody(byte[].class).returnResult().getResponseBody();
+		assertThat(msgpack.readTree(body).get("data").get(0).get("embedding")).hasSize(EmbeddingModel.DIMENSIONS);
+	}
+
+	@Test
+	void truncatesATextLongerThanTheModelsMaximum() {
+		this.client.post().uri("/v1/embeddings").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"input\": \"" + "word ".repeat(2000) + "\"}")
+			.exchange()
+			.expectStatus().isOk()
+			.expectBody().jsonPath("$.usage.prompt_tokens").isEqualTo(EmbeddingModel.MAX_TOKENS);
+	}
+
+	@Test
+	void rejectsAMissingOrEmptyInputWith422() {
+		for (String body : List.of("{}", "{\"input\": []}", "{\"input\": \"\"}", "{\"input\": [\"ok\", \"\"]}")) {
+			this.client.post().uri("/v1/embeddings").contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+				.exchange()
+				.expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+				.expectBody().jsonPath("$.detail").value((String detail) -> assertThat(detail)
+					.startsWith("request validation error: 'input"));
+		}
+	}
+
+	@Test
+	void rejectsMoreTextsThanTheMaximumWith422() {
+		String texts = String.join(",", java.util.Collections.nCopies(257, "\"x\""));
+		this.client.post().uri("/v1/embeddings").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"input\": [" + texts + "]}")
+			.exchange()
+			.expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+			.expectBody().jsonPath("$.detail")
+			.isEqualTo("request validation error: 'input' holds 257 texts, more than the maximum of 256");
+	}
+
+	@Test
+	void rejectsAnotherModelWith422() {
+		this.client.post().uri("/v1/embeddings").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"input\": \"x\", \"model\": \"text-embedding-3-large\"}")
+			.exchange()
+			.expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT);
+	}
+
+	@Test
+	void rejectsAnInputOfTheWrongShapeWith400() {
+		this.client.post().uri("/v1/embeddings").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"input\": {\"text\": \"x\"}}")
+			.exchange()
+			.expectStatus().isBadRequest()
+			.expectBody().jsonPath("$.detail").value((String detail) -> assertThat(detail).contains("$.input"));
 	}
 
 	@Test
 	void chartsOnlyMetricFamiliesTheServiceExportsOnItsDashboard() throws Exception {
-		embedsAText();
+		embedsOneText();
 		String scrape = this.client.get().uri("/actuator/prometheus").exchange()
 			.expectStatus().isOk()
 			.expectBody(String.class).returnResult().getResponseBody();
@@ -67,12 +155,16 @@ class SampleApplicationTests {
 		assertThat(exported).containsAll(charted);
 	}
 
-	@Test
-	void rejectsAnEmptyText() {
-		this.client.post().uri("/inference").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"text\": \" \"}")
-			.exchange()
-			.expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
-			.expectBody().jsonPath("$.detail").isEqualTo("request validation error: 'text' must not be empty");
+	private static double norm(JsonNode vector) {
+		return Math.sqrt(dot(vector, vector));
+	}
+
+	private static double dot(JsonNode a, JsonNode b) {
+		double dot = 0;
+		for (int i = 0; i < a.size(); i++) {
+			dot += a.get(i).asDouble() * b.get(i).asDouble();
+		}
+		return dot;
 	}
 
 }

@@ -1,0 +1,187 @@
+package io.mosec.sample;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+/**
+ * all-MiniLM-L6-v2 run directly on ONNX Runtime: a batch of sentences is one padded
+ * {@code [B, L]} tensor, pooled by the attention mask and L2-normalised, as sentence-transformers
+ * does. The model and tokenizer are classpath resources of a Maven artifact: nothing is
+ * downloaded.
+ */
+public final class EmbeddingModel implements AutoCloseable {
+
+	/** The model name clients send and get back. */
+	public static final String NAME = "all-minilm-l6-v2";
+
+	/** The length of every embedding. */
+	public static final int DIMENSIONS = 384;
+
+	/** Longest input, in tokens with [CLS] and [SEP]: longer texts are truncated, as the model was trained. */
+	public static final int MAX_TOKENS = 256;
+
+	/**
+	 * Which weights to run.
+	 */
+	public enum Variant {
+
+		/** fp32: a sentence's vector does not depend on its batch-mates. The default. */
+		FP32("all-minilm-l6-v2"),
+
+		/**
+		 * int8: faster on a CPU, but activations are quantized per batch tensor, so a sentence's
+		 * vector changes slightly with the other sentences of its batch (cosine 0.98-0.99).
+		 */
+		QUANTIZED("all-minilm-l6-v2-q");
+
+		private final String resource;
+
+		Variant(String resource) {
+			this.resource = resource;
+		}
+
+	}
+
+	private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
+
+	private final OrtSession session;
+
+	/**
+	 * Loads the model.
+	 * @param variant the weights
+	 * @param intraOpThreads ONNX Runtime threads per inference: with several worker processes on
+	 * few cores, 1 each keeps them from fighting over cores
+	 */
+	public EmbeddingModel(Variant variant, int intraOpThreads) {
+		try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+			options.setIntraOpNumThreads(intraOpThreads);
+			options.setInterOpNumThreads(1);
+			options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+			this.session = this.environment.createSession(resource(variant.resource + ".onnx"), options);
+		}
+		catch (OrtException ex) {
+			throw new IllegalStateException("Cannot load " + variant.resource + ".onnx", ex);
+		}
+	}
+
+	/**
+	 * A tokenizer alone, for the tokenising stage.
+	 * @param variant the weights whose tokenizer to load
+	 * @return the tokenizer, truncating at {@link #MAX_TOKENS}
+	 */
+	static HuggingFaceTokenizer tokenizer(Variant variant) {
+		try (InputStream json = EmbeddingModel.class.getClassLoader()
+			.getResourceAsStream(variant.resource + "-tokenizer.json")) {
+			return HuggingFaceTokenizer.newInstance(json, Map.of("truncation", "true", "padding", "false",
+					"maxLength", Integer.toString(MAX_TOKENS), "addSpecialTokens", "true"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static byte[] resource(String name) {
+		try (InputStream in = EmbeddingModel.class.getClassLoader().getResourceAsStream(name)) {
+			if (in == null) {
+				throw new IllegalStateException(name + " is not on the classpath");
+			}
+			return in.readAllBytes();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Embeds token sequences, in sub-batches of at most {@code chunk} sequences of similar
+	 * length, so that little of each tensor is padding.
+	 * @param sequences the token ids of each sentence
+	 * @param chunk the largest sub-batch
+	 * @return one L2-normalised vector per sequence, in the same order
+	 */
+	public List<float[]> embed(List<long[]> sequences, int chunk) {
+		Integer[] order = new Integer[sequences.size()];
+		for (int i = 0; i < order.length; i++) {
+			order[i] = i;
+		}
+		Arrays.sort(order, Comparator.comparingInt((Integer i) -> sequences.get(i).length));
+		float[][] vectors = new float[sequences.size()][];
+		for (int from = 0; from < order.length; from += chunk) {
+			int to = Math.min(order.length, from + chunk);
+			List<long[]> group = new ArrayList<>(to - from);
+			for (int k = from; k < to; k++) {
+				group.add(sequences.get(order[k]));
+			}
+			float[][] embedded = run(group);
+			for (int k = from; k < to; k++) {
+				vectors[order[k]] = embedded[k - from];
+			}
+		}
+		return Arrays.asList(vectors);
+	}
+
+	/** One padded [B, L] run, mean-pooled by the attention mask, then L2-normalised. */
+	private float[][] run(List<long[]> batch) {
+		int size = batch.size();
+		int length = batch.stream().mapToInt((ids) -> ids.length).max().orElse(0);
+		long[][] ids = new long[size][length];
+		long[][] mask = new long[size][length];
+		for (int b = 0; b < size; b++) {
+			long[] sequence = batch.get(b);
+			System.arraycopy(sequence, 0, ids[b], 0, sequence.length);
+			Arrays.fill(mask[b], 0, sequence.length, 1L);
+		}
+		try (OnnxTensor inputIds = OnnxTensor.createTensor(this.environment, ids);
+				OnnxTensor attentionMask = OnnxTensor.createTensor(this.environment, mask);
+				OnnxTensor tokenTypes = OnnxTensor.createTensor(this.environment, new long[size][length]);
+				OrtSession.Result result = this.session.run(Map.of("input_ids", inputIds, "attention_mask",
+						attentionMask, "token_type_ids", tokenTypes))) {
+			float[][][] hidden = (float[][][]) result.get(0).getValue();
+			float[][] vectors = new float[size][];
+			for (int b = 0; b < size; b++) {
+				vectors[b] = pool(hidden[b], batch.get(b).length);
+			}
+			return vectors;
+		}
+		catch (OrtException ex) {
+			throw new IllegalStateException("Inference failed", ex);
+		}
+	}
+
+	private static float[] pool(float[][] tokens, int real) {
+		float[] vector = new float[DIMENSIONS];
+		for (int t = 0; t < real; t++) {
+			for (int d = 0; d < DIMENSIONS; d++) {
+				vector[d] += tokens[t][d];
+			}
+		}
+		double norm = 0;
+		for (int d = 0; d < DIMENSIONS; d++) {
+			vector[d] /= real;
+			norm += vector[d] * vector[d];
+		}
+		float scale = (float) (1 / Math.max(Math.sqrt(norm), 1e-12));
+		for (int d = 0; d < DIMENSIONS; d++) {
+			vector[d] *= scale;
+		}
+		return vector;
+	}
+
+	@Override
+	public void close() throws OrtException {
+		this.session.close();
+	}
+
+}
