@@ -81,7 +81,7 @@ public final class EmbeddingModel implements AutoCloseable {
 	 * @param variant the weights whose tokenizer to load
 	 * @return the tokenizer, truncating at {@link #MAX_TOKENS}
 	 */
-	static HuggingFaceTokenizer tokenizer(Variant variant) {
+	public static HuggingFaceTokenizer tokenizer(Variant variant) {
 		try (InputStream json = EmbeddingModel.class.getClassLoader()
 			.getResourceAsStream(variant.resource + "-tokenizer.json")) {
 			return HuggingFaceTokenizer.newInstance(json, Map.of("truncation", "true", "padding", "false",

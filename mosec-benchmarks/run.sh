@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The benchmark suite, one command: builds what it needs, installs wrk if missing, starts each
+# server on 127.0.0.1, drives it for a bounded time, and writes BENCHMARKS.md at the repository
+# root. About 20 minutes on 2 cores; pass --quick for a smoke run of a few minutes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v wrk >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq wrk
+fi
+./mvnw -B -q -pl mosec-benchmarks -am install -DskipTests
+java -cp "mosec-benchmarks/target/classes:$(cat mosec-benchmarks/target/classpath.txt)" \
+  io.mosec.bench.BenchmarkRunner BENCHMARKS.md "$@"

@@ -1,0 +1,537 @@
+package io.mosec.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.mosec.bench.bare.BareEchoApplication;
+import io.mosec.bench.echo.MosecEchoApplication;
+import io.mosec.bench.naive.NaiveEmbeddingApplication;
+
+/**
+ * Runs the benchmark suite and writes {@code BENCHMARKS.md}: it starts each server on
+ * 127.0.0.1, drives it with wrk (bounded in time), takes the median of several runs, and puts
+ * each result beside its baseline measured in the same run. Every process it starts is ended by
+ * it, also on failure.
+ * <p>
+ * Arguments: the output file, then optionally {@code --quick} (short runs, for a smoke test).
+ */
+public final class BenchmarkRunner {
+
+	private static final String ECHO_BODY = "{\"model\":\"echo\",\"input\":\"The quick brown fox jumps over the dog.\"}";
+
+	private final Path work;
+
+	private final Path classpath;
+
+	private final Path sampleJar;
+
+	private final Duration runTime;
+
+	private final Duration warmUp;
+
+	private final int repeats;
+
+	private final List<Process> started = new ArrayList<>();
+
+	private final StringBuilder report = new StringBuilder();
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	private BenchmarkRunner(Path work, Path classpath, Path sampleJar, boolean quick) {
+		this.work = work;
+		this.classpath = classpath;
+		this.sampleJar = sampleJar;
+		this.runTime = quick ? Duration.ofSeconds(3) : Duration.ofSeconds(10);
+		this.warmUp = quick ? Duration.ofSeconds(2) : Duration.ofSeconds(5);
+		this.repeats = quick ? 1 : 3;
+	}
+
+	public static void main(String[] args) throws Exception {
+		Path output = Path.of(args[0]);
+		boolean quick = List.of(args).contains("--quick");
+		Path benchmarks = Path.of("mosec-benchmarks", "target");
+		String classpath = benchmarks.resolve("classes").toAbsolutePath() + java.io.File.pathSeparator
+				+ Files.readString(benchmarks.resolve("classpath.txt")).trim();
+		Path classpathFile = benchmarks.resolve("java-classpath.arg");
+		Files.writeString(classpathFile, "-cp \"" + classpath + "\"");
+		Path sampleJar = Path.of("mosec-sample-app", "target", "mosec-sample-app-0.1.0-SNAPSHOT-exec.jar");
+		Path work = Files.createDirectories(benchmarks.resolve("bench-work"));
+		BenchmarkRunner runner = new BenchmarkRunner(work, classpathFile, sampleJar, quick);
+		Runtime.getRuntime().addShutdownHook(new Thread(runner::stopAll));
+		try {
+			runner.run();
+		}
+		finally {
+			runner.stopAll();
+		}
+		Files.writeString(output, runner.report.toString());
+		System.out.println("Wrote " + output.toAbsolutePath());
+	}
+
+	private void run() throws Exception {
+		Path echoScript = luaFixed("echo.lua", ECHO_BODY);
+		Path embedScript = luaEmbeddings("embeddings.lua", Sentences.corpus(1024));
+		header();
+
+		// 1. Overhead.
+		Result bare64;
+		Result bare1;
+		try (Server bare = start("bare", "/echo", ECHO_BODY, List.of(BareEchoApplication.class.getName()))) {
+			bare64 = load(bare, "/echo", 64, echoScript);
+			bare1 = load(bare, "/echo", 1, echoScript);
+		}
+		List<String> echoRoute = List.of("--mosec.routes[0].path=/echo", "--mosec.routes[0].stages=echo");
+		Result thread64;
+		Result thread1;
+		try (Server thread = start("mosec-thread", "/echo", ECHO_BODY,
+				concat(List.of(MosecEchoApplication.class.getName(), "--mosec.worker.mode=thread"), echoRoute))) {
+			thread64 = load(thread, "/echo", 64, echoScript);
+			thread1 = load(thread, "/echo", 1, echoScript);
+		}
+		Result process64;
+		Result process1;
+		String echoReady;
+		String echoMemory;
+		try (Server process = start("mosec-process", "/echo", ECHO_BODY,
+				concat(List.of(MosecEchoApplication.class.getName(), "--mosec.worker.mode=process"), echoRoute))) {
+			process64 = load(process, "/echo", 64, echoScript);
+			process1 = load(process, "/echo", 1, echoScript);
+			echoReady = process.readyTimes();
+			echoMemory = process.memory();
+		}
+		Result processNoMetrics64;
+		try (Server process = start("mosec-process-no-metrics", "/echo", ECHO_BODY,
+				concat(List.of(MosecEchoApplication.class.getName(), "--mosec.worker.mode=process",
+						"--management.metrics.enable.all=false"), echoRoute))) {
+			processNoMetrics64 = load(process, "/echo", 64, echoScript);
+		}
+		section("1. Overhead: echo, batch 1",
+				"One stage that returns its input (`byte[]`), against a bare WebFlux route that does the same. "
+						+ "Metrics on means the starter's defaults: Actuator HTTP server metrics and Mosec's families.");
+		table(List.of(row("bare WebFlux (baseline)", 64, bare64, bare64),
+				row("Mosec, thread mode, metrics on", 64, thread64, bare64),
+				row("Mosec, process mode, metrics on", 64, process64, bare64),
+				row("Mosec, process mode, metrics off", 64, processNoMetrics64, bare64),
+				row("bare WebFlux (baseline)", 1, bare1, bare1), row("Mosec, thread mode, metrics on", 1, thread1, bare1),
+				row("Mosec, process mode, metrics on", 1, process1, bare1)));
+		goal("process-mode throughput at 64 connections, metrics on, at least 0.5 of bare WebFlux",
+				process64.rps / bare64.rps, 0.5, true);
+		goal("added p50 at 1 connection (process mode) at most 0.3 ms", process1.p50 - bare1.p50, 0.3, false);
+
+		// 2. Batching.
+		Result sleep;
+		try (Server batching = start("mosec-sleep", "/sleep", ECHO_BODY,
+				List.of(MosecEchoApplication.class.getName(), "--mosec.worker.mode=process",
+						"--mosec.routes[0].path=/sleep", "--mosec.routes[0].stages=sleep"))) {
+			sleep = load(batching, "/sleep", 256, echoScript);
+		}
+		section("2. Batching efficiency",
+				"A stage that costs a fixed 20 ms per batch of up to 32 (sleep), 2 workers, 256 connections: "
+						+ "the ideal is 2 x 32 / 20 ms = 3,200 req/s.");
+		List<String[]> sleepRows = new ArrayList<>();
+		sleepRows.add(new String[] { "Mosec, process mode, 2 workers", "256", fmt(sleep.rps), fmt2(sleep.p50),
+				fmt2(sleep.p99), fmt2(sleep.rps / 3200) + " of ideal", sleep.errors });
+		table(sleepRows);
+		goal("throughput at least 0.9 of ideal", sleep.rps / 3200, 0.9, true);
+		goal("p99 at most 60 ms", sleep.p99, 60, false);
+
+		// 3. Real model.
+		List<Result> naive = new ArrayList<>();
+		String embedBody = "{\"input\": \"" + Sentences.corpus(1).get(0) + "\"}";
+		try (Server server = start("naive", "/v1/embeddings", embedBody,
+				List.of(NaiveEmbeddingApplication.class.getName()))) {
+			for (int connections : new int[] { 1, 8, 32 }) {
+				naive.add(load(server, "/v1/embeddings", connections, embedScript));
+			}
+		}
+		List<Result> quantized = new ArrayList<>();
+		String sampleReady;
+		String sampleMemory;
+		try (Server server = startJar("sample-quantized", "/v1/embeddings", embedBody,
+				List.of("--embedding.variant=quantized"))) {
+			for (int connections : new int[] { 1, 8, 32 }) {
+				quantized.add(load(server, "/v1/embeddings", connections, embedScript));
+			}
+			sampleReady = server.readyTimes();
+			sampleMemory = server.memory();
+		}
+		List<Result> fp32 = new ArrayList<>();
+		try (Server server = startJar("sample-fp32", "/v1/embeddings", embedBody, List.of())) {
+			for (int connections : new int[] { 1, 8, 32 }) {
+				fp32.add(load(server, "/v1/embeddings", connections, embedScript));
+			}
+		}
+		double offlineQuantized = offline("QUANTIZED");
+		double offlineFp32 = offline("FP32");
+		section("3. Real model: all-MiniLM-L6-v2 embeddings",
+				"One sentence per request, from a fixed corpus of 1,024 sentences of 3 to 48 words. The naive "
+						+ "service calls langchain4j's in-process `AllMiniLmL6V2QuantizedEmbeddingModel.embed` per "
+						+ "request behind a plain WebFlux endpoint. The sample runs tokenisation (1 worker) and "
+						+ "inference (2 workers, 1 ONNX Runtime thread each, batches up to 32 cut into runs of "
+						+ "similar length). The offline limit is the same model in one JVM (2 threads) on "
+						+ "pre-formed batches of 32 in arrival order, no HTTP.");
+		List<String[]> rows = new ArrayList<>();
+		int[] connections = { 1, 8, 32 };
+		for (int i = 0; i < 3; i++) {
+			rows.add(row("naive langchain4j, quantized (baseline)", connections[i], naive.get(i), naive.get(i)));
+			rows.add(row("Mosec sample, quantized", connections[i], quantized.get(i), naive.get(i)));
+			rows.add(row("Mosec sample, fp32", connections[i], fp32.get(i), naive.get(i)));
+		}
+		table(rows);
+		this.report.append(String.format(Locale.ROOT,
+				"%nOffline limit, batches of 32 in arrival order: quantized %.0f sentences/s, fp32 %.0f sentences/s.%n",
+				offlineQuantized, offlineFp32));
+		goal("quantized at 32 connections at least 1.5x the naive service", quantized.get(2).rps / naive.get(2).rps,
+				1.5, true);
+		goal("quantized p99 at 32 connections no worse than the naive one's (ratio at most 1)",
+				quantized.get(2).p99 / naive.get(2).p99, 1.0, false);
+		goal("quantized at 32 connections at least 0.85 of the offline limit", quantized.get(2).rps / offlineQuantized,
+				0.85, true);
+
+		// 4. IPC.
+		section("4. IPC (JMH)", "Frame encode and decode (tasks of 100 bytes), and one frame to a second JVM "
+				+ "and back over a Unix domain socket, through the channel the server and its workers use.");
+		jmh();
+
+		// 5. Start and memory.
+		section("5. Worker start-to-ready and memory",
+				"From launching a worker process to its connection after warm-up, as the server logs it; resident "
+						+ "memory after the load runs.");
+		this.report.append("| Service | Workers ready after | Resident memory |\n|---|---|---|\n");
+		this.report.append("| Mosec echo (1 trivial worker) | ").append(echoReady).append(" | ").append(echoMemory)
+			.append(" |\n");
+		this.report.append("| Mosec sample (tokenize 1, embed 2, started together) | ").append(sampleReady)
+			.append(" | ").append(sampleMemory).append(" |\n");
+	}
+
+	private void header() throws IOException, InterruptedException {
+		this.report.append("# Benchmarks\n\n");
+		this.report.append("Measured by `mosec-benchmarks/run.sh` on ").append(LocalDate.now()).append(": ")
+			.append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+			.append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
+			.append(", ").append(command("wrk", "--version").lines().findFirst().orElse("wrk").trim()).append(".\n\n");
+		this.report.append("Every load run is `wrk -t1 -c<connections> -d").append(this.runTime.toSeconds())
+			.append("s --latency` against 127.0.0.1 after a ").append(this.warmUp.toSeconds())
+			.append(" s warm-up; the row shows the median of ").append(this.repeats)
+			.append(" runs (by throughput). Ratios compare with the baseline measured in the same run. "
+					+ "wrk shares the 2 cores with the server, as a client on the same machine would.\n");
+	}
+
+	private double offline(String variant) throws Exception {
+		Path log = this.work.resolve("offline-" + variant + ".log");
+		Process process = new ProcessBuilder(java(), "@" + this.classpath.toAbsolutePath(),
+				OfflineLimit.class.getName(), variant, "2", Long.toString(Math.max(5, this.runTime.toSeconds())))
+			.redirectErrorStream(true)
+			.redirectOutput(log.toFile())
+			.start();
+		this.started.add(process);
+		process.waitFor();
+		Matcher matcher = Pattern.compile("sentences/s (\\d+\\.\\d+)").matcher(Files.readString(log));
+		if (!matcher.find()) {
+			throw new IllegalStateException("The offline limit printed no result; see " + log);
+		}
+		return Double.parseDouble(matcher.group(1));
+	}
+
+	private void jmh() throws Exception {
+		Path json = this.work.resolve("jmh.json");
+		String iterations = (this.repeats == 1) ? "1" : "3";
+		Process process = new ProcessBuilder(java(), "@" + this.classpath.toAbsolutePath(), "org.openjdk.jmh.Main",
+				"-f", "1", "-wi", iterations, "-i", iterations, "-w", "1s", "-r", "2s", "-rf", "json", "-rff",
+				json.toString(), "io.mosec.bench.jmh")
+			.redirectErrorStream(true)
+			.redirectOutput(this.work.resolve("jmh.log").toFile())
+			.start();
+		this.started.add(process);
+		if (process.waitFor() != 0) {
+			throw new IllegalStateException("JMH failed; see " + this.work.resolve("jmh.log"));
+		}
+		this.report.append("| Benchmark | Tasks | Score | Error | Unit |\n|---|---|---|---|---|\n");
+		for (JsonNode result : JsonMapper.builder().build().readTree(json.toFile())) {
+			String name = result.get("benchmark").asText().replace("io.mosec.bench.jmh.", "");
+			JsonNode params = result.path("params");
+			String tasks = params.has("items") ? params.get("items").asText() : "1";
+			JsonNode metric = result.get("primaryMetric");
+			this.report.append("| ").append(name).append(" | ").append(tasks).append(" | ")
+				.append(String.format(Locale.ROOT, "%.2f", metric.get("score").asDouble())).append(" | ")
+				.append(String.format(Locale.ROOT, "± %.2f", metric.get("scoreError").asDouble())).append(" | ")
+				.append(metric.get("scoreUnit").asText()).append(" |\n");
+		}
+	}
+
+	private Server start(String name, String path, String body, List<String> mainAndArguments) throws Exception {
+		List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g", "@" + this.classpath.toAbsolutePath()));
+		command.addAll(mainAndArguments);
+		// The sample's application.yml is on this classpath too: these servers must not read it.
+		command.add("--spring.config.name=benchmark");
+		return launch(name, path, body, command);
+	}
+
+	private Server startJar(String name, String path, String body, List<String> arguments) throws Exception {
+		List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g", "-jar", this.sampleJar.toString()));
+		command.addAll(arguments);
+		return launch(name, path, body, command);
+	}
+
+	private Server launch(String name, String path, String body, List<String> command) throws Exception {
+		int port = freePort();
+		command.add("--server.port=" + port);
+		command.add("--server.address=127.0.0.1");
+		Path log = this.work.resolve(name + ".log");
+		System.out.println("Starting " + name + " on port " + port);
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		this.started.add(process);
+		Server server = new Server(name, process, port, log);
+		long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+		while (true) {
+			if (!process.isAlive()) {
+				throw new IllegalStateException(name + " exited during startup; see " + log);
+			}
+			try {
+				HttpResponse<String> response = this.http.send(HttpRequest
+					.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+					.header("Content-Type", "application/json")
+					.timeout(Duration.ofSeconds(10))
+					.POST(HttpRequest.BodyPublishers.ofString(body))
+					.build(), HttpResponse.BodyHandlers.ofString());
+				if (response.statusCode() == 200) {
+					return server;
+				}
+			}
+			catch (IOException ex) {
+				// Not listening yet: the port opens once every stage has a ready worker.
+			}
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException(name + " did not answer within 3 minutes; see " + log);
+			}
+			Thread.sleep(200);
+		}
+	}
+
+	private Result load(Server server, String path, int connections, Path script) throws Exception {
+		System.out.println("  " + server.name + ": " + connections + " connection(s)");
+		wrk(server, path, connections, script, this.warmUp);
+		List<Result> results = new ArrayList<>();
+		for (int i = 0; i < this.repeats; i++) {
+			results.add(wrk(server, path, connections, script, this.runTime));
+		}
+		results.sort(Comparator.comparingDouble((Result result) -> result.rps));
+		return results.get(results.size() / 2);
+	}
+
+	private Result wrk(Server server, String path, int connections, Path script, Duration duration) throws Exception {
+		String output = command("wrk", "-t1", "-c" + connections, "-d" + duration.toSeconds() + "s", "--latency",
+				"-s", script.toString(), "http://127.0.0.1:" + server.port + path);
+		return Result.parse(output);
+	}
+
+	private String command(String... command) throws IOException, InterruptedException {
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		this.started.add(process);
+		String output = new String(process.getInputStream().readAllBytes());
+		process.waitFor();
+		return output;
+	}
+
+	private void stopAll() {
+		for (Process process : this.started) {
+			process.descendants().forEach(ProcessHandle::destroyForcibly);
+			process.destroyForcibly();
+		}
+	}
+
+	private Path luaFixed(String name, String body) throws IOException {
+		return Files.writeString(this.work.resolve(name), "wrk.method = \"POST\"\nwrk.body = " + lua(body)
+				+ "\nwrk.headers[\"Content-Type\"] = \"application/json\"\n");
+	}
+
+	private Path luaEmbeddings(String name, List<String> sentences) throws IOException {
+		StringBuilder script = new StringBuilder("local bodies = {\n");
+		for (String sentence : sentences) {
+			script.append("  ").append(lua("{\"input\": \"" + sentence + "\", \"model\": \"all-minilm-l6-v2\"}"))
+				.append(",\n");
+		}
+		script.append("}\nlocal i = 0\nrequest = function()\n  i = i + 1\n")
+			.append("  return wrk.format(\"POST\", nil, {[\"Content-Type\"] = \"application/json\"}, ")
+			.append("bodies[(i % #bodies) + 1])\nend\n");
+		return Files.writeString(this.work.resolve(name), script);
+	}
+
+	private static String lua(String text) {
+		return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+	}
+
+	private void section(String title, String text) {
+		this.report.append("\n## ").append(title).append("\n\n").append(text).append("\n\n");
+	}
+
+	private void table(List<String[]> rows) {
+		this.report.append("| Server | Connections | req/s | p50 ms | p99 ms | Ratio to baseline | Errors |\n");
+		this.report.append("|---|---|---|---|---|---|---|\n");
+		for (String[] row : rows) {
+			this.report.append("| ").append(String.join(" | ", row)).append(" |\n");
+		}
+	}
+
+	private void goal(String goal, double measured, double target, boolean atLeast) {
+		boolean met = atLeast ? measured >= target : measured <= target;
+		this.report.append(String.format(Locale.ROOT, "%n- Goal: %s. Measured %.2f: **%s**.", goal, measured,
+				met ? "met" : "missed"));
+		if (goal.contains("p99") || goal.contains("p50") || !this.report.toString().endsWith("\n")) {
+			this.report.append('\n');
+		}
+	}
+
+	private static String[] row(String name, int connections, Result result, Result baseline) {
+		return new String[] { name, Integer.toString(connections), fmt(result.rps), fmt2(result.p50), fmt2(result.p99),
+				fmt2(result.rps / baseline.rps) + "x", result.errors };
+	}
+
+	private static String fmt(double value) {
+		return String.format(Locale.ROOT, "%,.0f", value);
+	}
+
+	private static String fmt2(double value) {
+		return String.format(Locale.ROOT, "%.2f", value);
+	}
+
+	private static String java() {
+		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+	}
+
+	private static List<String> concat(List<String> a, List<String> b) {
+		List<String> all = new ArrayList<>(a);
+		all.addAll(b);
+		return all;
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	/** One wrk run: throughput, median and 99th percentile latency in ms, errors. */
+	record Result(double rps, double p50, double p99, String errors) {
+
+		private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([\\d.]+)");
+
+		private static final Pattern PERCENTILE = Pattern.compile("(50|99)%\\s+([\\d.]+)(us|ms|s)");
+
+		private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
+
+		private static final Pattern SOCKET = Pattern.compile("Socket errors: (.*)");
+
+		static Result parse(String output) {
+			Matcher rps = RPS.matcher(output);
+			if (!rps.find()) {
+				throw new IllegalStateException("wrk printed no result:\n" + output);
+			}
+			double p50 = 0;
+			double p99 = 0;
+			Matcher percentile = PERCENTILE.matcher(output);
+			while (percentile.find()) {
+				double value = Double.parseDouble(percentile.group(2));
+				value = switch (percentile.group(3)) {
+					case "us" -> value / 1000;
+					case "s" -> value * 1000;
+					default -> value;
+				};
+				if (percentile.group(1).equals("50")) {
+					p50 = value;
+				}
+				else {
+					p99 = value;
+				}
+			}
+			List<String> errors = new ArrayList<>();
+			Matcher non2xx = NON_2XX.matcher(output);
+			if (non2xx.find()) {
+				errors.add(non2xx.group(1) + " non-2xx");
+			}
+			Matcher socket = SOCKET.matcher(output);
+			if (socket.find()) {
+				errors.add("socket " + socket.group(1).trim());
+			}
+			return new Result(Double.parseDouble(rps.group(1)), p50, p99, errors.isEmpty() ? "0" : String.join(", ", errors));
+		}
+
+	}
+
+	/** A server under test; closing it sends SIGTERM, then kills whatever is left. */
+	private static final class Server implements AutoCloseable {
+
+		private static final Pattern READY = Pattern.compile("Stage '([^']+)' worker (\\d+) ready \\(pid \\d+, (\\d+) ms after launch\\)");
+
+		private final String name;
+
+		private final Process process;
+
+		private final int port;
+
+		private final Path log;
+
+		Server(String name, Process process, int port, Path log) {
+			this.name = name;
+			this.process = process;
+			this.port = port;
+			this.log = log;
+		}
+
+		String readyTimes() throws IOException {
+			List<String> times = new ArrayList<>();
+			Matcher matcher = READY.matcher(Files.readString(this.log));
+			while (matcher.find()) {
+				times.add(matcher.group(1) + "-" + matcher.group(2) + ": " + matcher.group(3) + " ms");
+			}
+			return times.isEmpty() ? "n/a" : String.join(", ", times);
+		}
+
+		String memory() throws IOException {
+			List<String> parts = new ArrayList<>();
+			parts.add("server " + rss(this.process.pid()));
+			for (ProcessHandle child : this.process.toHandle().children().toList()) {
+				parts.add("worker " + rss(child.pid()));
+			}
+			return String.join(", ", parts);
+		}
+
+		private static String rss(long pid) throws IOException {
+			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+				if (line.startsWith("VmRSS:")) {
+					long kb = Long.parseLong(line.replaceAll("\\D", ""));
+					return (kb / 1024) + " MB";
+				}
+			}
+			return "?";
+		}
+
+		@Override
+		public void close() throws InterruptedException {
+			List<ProcessHandle> children = this.process.toHandle().descendants().toList();
+			this.process.destroy();
+			if (!this.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+				this.process.destroyForcibly();
+			}
+			children.forEach(ProcessHandle::destroyForcibly);
+		}
+
+	}
+
+}

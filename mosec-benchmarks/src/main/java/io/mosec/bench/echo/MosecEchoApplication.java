@@ -1,0 +1,44 @@
+package io.mosec.bench.echo;
+
+import java.util.List;
+
+import io.mosec.spring.api.BatchWorker;
+import io.mosec.spring.api.MosecStage;
+import io.mosec.spring.api.Worker;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * Mosec services for the overhead and batching scenarios: {@code /echo} (one stage that returns
+ * its input) and {@code /sleep} (a stage that costs a fixed 20 ms per batch of up to 32).
+ */
+@SpringBootApplication
+public class MosecEchoApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(MosecEchoApplication.class, args);
+	}
+
+	@MosecStage(name = "echo")
+	static class Echo implements Worker<byte[], byte[]> {
+
+		@Override
+		public byte[] forward(byte[] input) {
+			return input;
+		}
+
+	}
+
+	@MosecStage(name = "sleep", maxBatchSize = 32, num = 2)
+	static class SleepBatch implements BatchWorker<byte[], byte[]> {
+
+		@Override
+		public List<byte[]> forward(List<byte[]> batch) throws InterruptedException {
+			Thread.sleep(20);
+			return batch;
+		}
+
+	}
+
+}
