@@ -80,6 +80,10 @@ public final class BenchmarkRunner {
 		finally {
 			runner.stopAll();
 		}
+		Path analysis = Path.of("mosec-benchmarks", "ANALYSIS.md");
+		if (Files.exists(analysis)) {
+			runner.report.append(Files.readString(analysis));
+		}
 		Files.writeString(output, runner.report.toString());
 		System.out.println("Wrote " + output.toAbsolutePath());
 	}
@@ -180,7 +184,7 @@ public final class BenchmarkRunner {
 		double offlineQuantized = offline("QUANTIZED");
 		double offlineFp32 = offline("FP32");
 		section("3. Real model: all-MiniLM-L6-v2 embeddings",
-				"One sentence per request, from a fixed corpus of 1,024 sentences of 3 to 48 words. The naive "
+				"One text per request, from a fixed corpus of 1,024 texts of 4 to 160 words (log-normal, median about 22). The naive "
 						+ "service calls langchain4j's in-process `AllMiniLmL6V2QuantizedEmbeddingModel.embed` per "
 						+ "request behind a plain WebFlux endpoint. The sample runs tokenisation (1 worker) and "
 						+ "inference (2 workers, 1 ONNX Runtime thread each, batches up to 32 cut into runs of "

@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * A fixed corpus of English-like sentences of varied length (3 to 48 words), the same in every
- * run, so that every server and the offline limit embed the same texts in the same order.
+ * A fixed corpus of English-like texts of varied length, the same in every run, so that every
+ * server and the offline limit embed the same texts in the same order. Lengths are log-normal
+ * (median about 22 words, 4 to 160), like the sentences and short passages of a retrieval
+ * workload, so that padding matters as it does in production.
  */
 public final class Sentences {
 
@@ -30,7 +32,7 @@ public final class Sentences {
 		Random random = new Random(42);
 		List<String> sentences = new ArrayList<>(count);
 		for (int i = 0; i < count; i++) {
-			int words = 3 + (int) Math.min(45, Math.abs(random.nextGaussian() * 14));
+			int words = (int) Math.max(4, Math.min(160, Math.round(Math.exp(3.1 + 0.6 * random.nextGaussian()))));
 			StringBuilder sentence = new StringBuilder();
 			for (int w = 0; w < words; w++) {
 				String word = WORDS[random.nextInt(WORDS.length)];

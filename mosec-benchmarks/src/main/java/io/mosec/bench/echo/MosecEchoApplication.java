@@ -20,7 +20,7 @@ public class MosecEchoApplication {
 		SpringApplication.run(MosecEchoApplication.class, args);
 	}
 
-	@MosecStage(name = "echo")
+	@MosecStage(name = "echo", num = 2)
 	static class Echo implements Worker<byte[], byte[]> {
 
 		@Override

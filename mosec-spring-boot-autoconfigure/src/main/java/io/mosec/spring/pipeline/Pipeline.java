@@ -32,7 +32,8 @@ public final class Pipeline {
 	}
 
 	public Pipeline(List<WorkerPool> pools, PipelineListener listener) {
-		pools.forEach((pool) -> this.stages.put(pool.stage().name(), new StagePipeline(pool, listener)));
+		pools.forEach((pool) -> this.stages.put(pool.stage().name(),
+				new StagePipeline(pool, listener, Schedulers.parallel())));
 		this.timer = Schedulers.parallel();
 	}
 

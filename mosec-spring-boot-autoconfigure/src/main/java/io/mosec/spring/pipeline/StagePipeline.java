@@ -47,14 +47,17 @@ final class StagePipeline {
 
 	private final PipelineListener listener;
 
+	private final Scheduler delivery;
+
 	private final AtomicInteger queued = new AtomicInteger();
 
 	private Disposable subscription;
 
-	StagePipeline(WorkerPool workers, PipelineListener listener) {
+	StagePipeline(WorkerPool workers, PipelineListener listener, Scheduler delivery) {
 		this.stage = workers.stage();
 		this.workers = workers;
 		this.listener = listener;
+		this.delivery = delivery;
 	}
 
 	/**
@@ -133,7 +136,9 @@ final class StagePipeline {
 		return this.workers.dispatch(new Frame(0, items))
 			.doOnNext((reply) -> {
 				this.listener.batchAnswered(this.stage, reply.workerId(), live.size(), batchNanos, reply.forwardNanos());
-				deliver(live, reply.frame(), onward);
+				// Answering the tasks (and writing their responses) happens elsewhere, so that this
+				// slot asks for the next batch at once and the worker does not wait for it.
+				this.delivery.schedule(() -> deliver(live, reply.frame(), onward));
 			})
 			.onErrorResume((ex) -> {
 				TaskResult failure = failure(ex);
@@ -145,8 +150,10 @@ final class StagePipeline {
 
 	private void deliver(List<Task> live, Frame reply, Consumer<Task> onward) {
 		if (reply.items().size() != live.size()) {
-			throw new IllegalStateException("stage '" + this.stage.name() + "' answered " + reply.items().size()
-					+ " items for a batch of " + live.size());
+			logger.error("Stage '" + this.stage.name() + "' answered " + reply.items().size() + " items for a batch of "
+					+ live.size());
+			live.forEach((task) -> task.complete(TaskResult.error(500, "inference internal error: malformed reply")));
+			return;
 		}
 		for (int i = 0; i < live.size(); i++) {
 			Task task = live.get(i);
