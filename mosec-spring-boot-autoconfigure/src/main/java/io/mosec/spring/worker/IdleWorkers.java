@@ -25,8 +25,9 @@ final class IdleWorkers<W> {
 	 * Takes an idle worker, waiting for one if there is none.
 	 * @return the worker
 	 */
+	@SuppressWarnings("unchecked")
 	Mono<W> acquire() {
-		return Mono.create((sink) -> {
+		Mono<W> handOver = Mono.create((sink) -> {
 			W worker;
 			synchronized (this) {
 				worker = this.idle.pollFirst();
@@ -38,6 +39,8 @@ final class IdleWorkers<W> {
 			}
 			sink.success(worker);
 		});
+		// A waiter cancelled just as a worker was handed to it discards the worker: take it back.
+		return handOver.doOnDiscard(Object.class, (worker) -> release((W) worker));
 	}
 
 	/**

@@ -1,9 +1,6 @@
 package io.mosec.spring.actuate;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.mosec.spring.pipeline.Pipeline;
+import io.mosec.spring.test.LocalHttp;
 import io.mosec.spring.worker.ProcessStages;
 import io.mosec.spring.worker.ProcessWorkerPool;
 import org.junit.jupiter.api.Test;
@@ -47,8 +45,6 @@ import static org.awaitility.Awaitility.await;
 class OperationsEndToEndTests {
 
 	private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})? (\\S+)$");
-
-	final HttpClient http = HttpClient.newHttpClient();
 
 	final ObjectMapper json = JsonMapper.builder().build();
 
@@ -177,27 +173,15 @@ class OperationsEndToEndTests {
 	}
 
 	private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-		return this.http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+		return new LocalHttp(this.port).get(path);
 	}
 
 	private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
-		return this.http.send(request(path, body), HttpResponse.BodyHandlers.ofString());
+		return new LocalHttp(this.port).post(path, body);
 	}
 
 	private CompletableFuture<HttpResponse<String>> postAsync(String path, String body) {
-		return this.http.sendAsync(request(path, body), HttpResponse.BodyHandlers.ofString());
-	}
-
-	private HttpRequest request(String path, String body) {
-		return HttpRequest.newBuilder(uri(path))
-			.header("Content-Type", "application/json")
-			.timeout(Duration.ofSeconds(20))
-			.POST(HttpRequest.BodyPublishers.ofString(body))
-			.build();
-	}
-
-	private URI uri(String path) {
-		return URI.create("http://127.0.0.1:" + this.port + path);
+		return new LocalHttp(this.port).postAsync(path, body);
 	}
 
 }

@@ -1,14 +1,12 @@
 package io.mosec.spring.web;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
 import io.mosec.spring.task.InFlightTable;
+import io.mosec.spring.test.LocalHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,8 +32,6 @@ class AdmissionEndToEndTests {
 
 	@LocalServerPort
 	int port;
-
-	final HttpClient http = HttpClient.newHttpClient();
 
 	@BeforeEach
 	void closeGate() {
@@ -80,12 +76,7 @@ class AdmissionEndToEndTests {
 	}
 
 	private CompletableFuture<HttpResponse<String>> send(int value) {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/slow"))
-			.header("Content-Type", "application/json")
-			.timeout(Duration.ofSeconds(10))
-			.POST(HttpRequest.BodyPublishers.ofString("{\"value\": " + value + "}"))
-			.build();
-		return this.http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+		return new LocalHttp(this.port).postAsync("/slow", "{\"value\": " + value + "}");
 	}
 
 }

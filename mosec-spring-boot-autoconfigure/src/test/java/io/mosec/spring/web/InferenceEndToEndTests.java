@@ -1,18 +1,13 @@
 package io.mosec.spring.web;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.mosec.spring.test.LocalHttp;
 import io.mosec.spring.web.TestStages.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -261,21 +256,7 @@ class InferenceEndToEndTests {
 
 	private List<HttpResponse<String>> sendConcurrently(String path, int count,
 			java.util.function.IntFunction<String> body) throws Exception {
-		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-		List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>();
-		for (int i = 0; i < count; i++) {
-			HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
-				.header("Content-Type", "application/json")
-				.timeout(Duration.ofSeconds(10))
-				.POST(HttpRequest.BodyPublishers.ofString(body.apply(i)))
-				.build();
-			futures.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
-		}
-		List<HttpResponse<String>> responses = new ArrayList<>();
-		for (CompletableFuture<HttpResponse<String>> future : futures) {
-			responses.add(future.get());
-		}
-		return responses;
+		return new LocalHttp(this.port).postConcurrently(path, count, body);
 	}
 
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.mosec.spring.pipeline.Pipeline;
+import io.mosec.spring.test.LocalHttp;
 import io.mosec.spring.worker.ProcessStages.Answer;
 import org.junit.jupiter.api.Test;
 import org.msgpack.jackson.dataformat.MessagePackMapper;
@@ -75,7 +76,7 @@ class ProcessWorkersEndToEndTests {
 	@Test
 	void decodesAndEncodesMsgpackInTheWorkers() throws Exception {
 		MessagePackMapper msgpack = new MessagePackMapper();
-		HttpRequest request = HttpRequest.newBuilder(uri("/inference"))
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/inference"))
 			.header("Content-Type", "application/msgpack")
 			.POST(HttpRequest.BodyPublishers.ofByteArray(msgpack.writeValueAsBytes(Map.of("value", 4))))
 			.build();
@@ -187,23 +188,11 @@ class ProcessWorkersEndToEndTests {
 	}
 
 	private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
-		return this.http.send(request(path, body), HttpResponse.BodyHandlers.ofString());
+		return new LocalHttp(this.port).post(path, body);
 	}
 
 	private CompletableFuture<HttpResponse<String>> postAsync(String path, String body) {
-		return this.http.sendAsync(request(path, body), HttpResponse.BodyHandlers.ofString());
-	}
-
-	private HttpRequest request(String path, String body) {
-		return HttpRequest.newBuilder(uri(path))
-			.header("Content-Type", "application/json")
-			.timeout(Duration.ofSeconds(20))
-			.POST(HttpRequest.BodyPublishers.ofString(body))
-			.build();
-	}
-
-	private URI uri(String path) {
-		return URI.create("http://127.0.0.1:" + this.port + path);
+		return new LocalHttp(this.port).postAsync(path, body);
 	}
 
 	private static Path createTempFile() {

@@ -2,9 +2,6 @@ package io.mosec.spring.worker;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.mosec.spring.test.LocalHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +25,6 @@ import static org.awaitility.Awaitility.await;
  * classpath, stopped with a signal.
  */
 class ServerProcessTests {
-
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	private final List<ProcessHandle> started = new ArrayList<>();
 
@@ -107,12 +103,7 @@ class ServerProcessTests {
 	}
 
 	private CompletableFuture<HttpResponse<String>> send(String body) {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/echo"))
-			.header("Content-Type", "application/json")
-			.timeout(Duration.ofSeconds(20))
-			.POST(HttpRequest.BodyPublishers.ofString(body))
-			.build();
-		return this.http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+		return new LocalHttp(this.port).postAsync("/echo", body);
 	}
 
 	private static int freePort() throws IOException {
