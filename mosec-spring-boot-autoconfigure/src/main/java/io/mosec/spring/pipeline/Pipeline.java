@@ -32,8 +32,7 @@ public final class Pipeline {
 	}
 
 	public Pipeline(List<WorkerPool> pools, PipelineListener listener) {
-		pools.forEach((pool) -> this.stages.put(pool.stage().name(),
-				new StagePipeline(pool, listener, Schedulers.parallel())));
+		pools.forEach((pool) -> this.stages.put(pool.stage().name(), new StagePipeline(pool, listener)));
 		this.timer = Schedulers.parallel();
 	}
 

@@ -47,17 +47,14 @@ final class StagePipeline {
 
 	private final PipelineListener listener;
 
-	private final Scheduler delivery;
-
 	private final AtomicInteger queued = new AtomicInteger();
 
 	private Disposable subscription;
 
-	StagePipeline(WorkerPool workers, PipelineListener listener, Scheduler delivery) {
+	StagePipeline(WorkerPool workers, PipelineListener listener) {
 		this.stage = workers.stage();
 		this.workers = workers;
 		this.listener = listener;
-		this.delivery = delivery;
 	}
 
 	/**
@@ -136,9 +133,7 @@ final class StagePipeline {
 		return this.workers.dispatch(new Frame(0, items))
 			.doOnNext((reply) -> {
 				this.listener.batchAnswered(this.stage, reply.workerId(), live.size(), batchNanos, reply.forwardNanos());
-				// Answering the tasks (and writing their responses) happens elsewhere, so that this
-				// slot asks for the next batch at once and the worker does not wait for it.
-				this.delivery.schedule(() -> deliver(live, reply.frame(), onward));
+				deliver(live, reply.frame(), onward);
 			})
 			.onErrorResume((ex) -> {
 				TaskResult failure = failure(ex);
@@ -148,24 +143,29 @@ final class StagePipeline {
 			.then();
 	}
 
+	/**
+	 * Answers each task on its own I/O thread ({@link Task#answer}), so that this slot asks for
+	 * its next batch at once instead of writing every response of the batch first; a task with
+	 * another stage to go is queued there directly.
+	 */
 	private void deliver(List<Task> live, Frame reply, Consumer<Task> onward) {
 		if (reply.items().size() != live.size()) {
 			logger.error("Stage '" + this.stage.name() + "' answered " + reply.items().size() + " items for a batch of "
 					+ live.size());
-			live.forEach((task) -> task.complete(TaskResult.error(500, "inference internal error: malformed reply")));
+			live.forEach((task) -> task.answer(TaskResult.error(500, "inference internal error: malformed reply")));
 			return;
 		}
 		for (int i = 0; i < live.size(); i++) {
 			Task task = live.get(i);
 			Frame.Item item = reply.items().get(i);
 			if (item.id() != task.id()) {
-				task.complete(TaskResult.error(500, "inference internal error: reply out of order"));
+				task.answer(TaskResult.error(500, "inference internal error: reply out of order"));
 			}
 			else if (item.state() != Flags.OK) {
-				task.complete(TaskResult.error(httpStatus(item.state()), new String(item.payload(), StandardCharsets.UTF_8)));
+				task.answer(TaskResult.error(httpStatus(item.state()), new String(item.payload(), StandardCharsets.UTF_8)));
 			}
 			else if (task.atEgress()) {
-				task.complete(TaskResult.ok(item.payload()));
+				task.answer(TaskResult.ok(item.payload()));
 			}
 			else if (!task.isDone()) {
 				task.advance(item.payload());

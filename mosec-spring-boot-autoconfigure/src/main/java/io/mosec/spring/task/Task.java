@@ -1,5 +1,6 @@
 package io.mosec.spring.task;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.mosec.spring.codec.PayloadFormat;
@@ -28,6 +29,8 @@ public final class Task {
 
 	private final long admittedNanos = System.nanoTime();
 
+	private final Executor answerer;
+
 	private final AtomicBoolean done = new AtomicBoolean();
 
 	private final Sinks.One<TaskResult> result = Sinks.one();
@@ -38,8 +41,19 @@ public final class Task {
 
 	private volatile long queuedNanos;
 
-	public Task(int id, RouteDefinition route, byte[] body, PayloadFormat requestFormat,
-			PayloadFormat responseFormat) {
+	/**
+	 * Creates a task.
+	 * @param id its id, unique among the tasks in flight
+	 * @param route its route
+	 * @param body the request body
+	 * @param requestFormat the body's format
+	 * @param responseFormat the response's format
+	 * @param answerer where the answer is handed over: the request's own I/O thread, so that the
+	 * response is written where it is cheapest and the worker's thread is free at once
+	 */
+	public Task(int id, RouteDefinition route, byte[] body, PayloadFormat requestFormat, PayloadFormat responseFormat,
+			Executor answerer) {
+		this.answerer = answerer;
 		this.id = id;
 		this.route = route;
 		this.payload = body;
@@ -150,6 +164,14 @@ public final class Task {
 		// Only the caller that won the flag emits, so the emission cannot race: fail fast if it ever does.
 		this.result.emitValue(outcome, Sinks.EmitFailureHandler.FAIL_FAST);
 		return true;
+	}
+
+	/**
+	 * Completes the task on its answerer's thread.
+	 * @param outcome how it ended
+	 */
+	public void answer(TaskResult outcome) {
+		this.answerer.execute(() -> complete(outcome));
 	}
 
 	/**

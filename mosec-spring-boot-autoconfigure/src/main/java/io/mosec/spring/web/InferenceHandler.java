@@ -2,6 +2,7 @@ package io.mosec.spring.web;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 
 import io.mosec.spring.codec.PayloadFormat;
@@ -12,11 +13,15 @@ import io.mosec.spring.task.InFlightTable;
 import io.mosec.spring.task.Task;
 import io.mosec.spring.task.TaskResult;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -30,6 +35,11 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * bytes: decoding and encoding happen in the stages.
  */
 public final class InferenceHandler {
+
+	private static final boolean REACTOR_NETTY = ClassUtils.isPresent("reactor.netty.Connection",
+			InferenceHandler.class.getClassLoader());
+
+	private static final Executor PARALLEL = (runnable) -> Schedulers.parallel().schedule(runnable);
 
 	private final Pipeline pipeline;
 
@@ -91,7 +101,8 @@ public final class InferenceHandler {
 			if (body.length == 0) {
 				return Problems.respond(400, "bad request: the request body is empty", request);
 			}
-			Task task = this.inFlight.admit((id) -> new Task(id, route, body, requestFormat, responseFormat));
+			Executor answerer = answerer(request);
+			Task task = this.inFlight.admit((id) -> new Task(id, route, body, requestFormat, responseFormat, answerer));
 			if (task == null) {
 				InFlightTable.Admission refused = this.inFlight.admission();
 				return (refused == InFlightTable.Admission.OVER_CAPACITY || refused == InFlightTable.Admission.ADMITTED)
@@ -101,6 +112,25 @@ public final class InferenceHandler {
 			}
 			return run(task).flatMap((result) -> respond(result, route, responseFormat, request));
 		}).onErrorResume(DataBufferLimitException.class, (ex) -> tooLarge(request));
+	}
+
+	/**
+	 * The request's own event loop on Reactor Netty, where writing the response costs no extra
+	 * hand-off; elsewhere a parallel thread.
+	 */
+	private static Executor answerer(ServerRequest request) {
+		if (REACTOR_NETTY) {
+			try {
+				Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request.exchange().getRequest());
+				if (nativeRequest instanceof Connection connection) {
+					return connection.channel().eventLoop();
+				}
+			}
+			catch (IllegalStateException ex) {
+				// A request without a server behind it (a mock in tests) has no native request.
+			}
+		}
+		return PARALLEL;
 	}
 
 	private Mono<TaskResult> run(Task task) {
