@@ -220,7 +220,7 @@ public final class BenchmarkRunner {
 				"From launching a worker process to its connection after warm-up, as the server logs it; resident "
 						+ "memory after the load runs.");
 		this.report.append("| Service | Workers ready after | Resident memory |\n|---|---|---|\n");
-		this.report.append("| Mosec echo (1 trivial worker) | ").append(echoReady).append(" | ").append(echoMemory)
+		this.report.append("| Mosec echo (2 trivial workers, started together) | ").append(echoReady).append(" | ").append(echoMemory)
 			.append(" |\n");
 		this.report.append("| Mosec sample (tokenize 1, embed 2, started together) | ").append(sampleReady)
 			.append(" | ").append(sampleMemory).append(" |\n");

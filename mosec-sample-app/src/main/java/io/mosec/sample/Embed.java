@@ -1,6 +1,7 @@
 package io.mosec.sample;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import io.mosec.spring.api.BatchWorker;
@@ -43,7 +44,7 @@ public class Embed implements BatchWorker<TokenizedRequest, EmbeddingResponse> {
 		List<TokenizedRequest> examples = new ArrayList<>();
 		for (int length : new int[] { 8, 32, 128 }) {
 			long[] ids = new long[length];
-			java.util.Arrays.fill(ids, 1012L);
+			Arrays.fill(ids, 1012L);
 			ids[0] = 101L;
 			ids[length - 1] = 102L;
 			examples.add(new TokenizedRequest(List.of(ids, ids)));

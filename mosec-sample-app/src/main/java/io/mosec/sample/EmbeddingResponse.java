@@ -1,5 +1,6 @@
 package io.mosec.sample;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -15,7 +16,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public record EmbeddingResponse(String object, List<Data> data, String model, Usage usage) {
 
 	static EmbeddingResponse of(List<float[]> vectors, int tokens) {
-		List<Data> data = new java.util.ArrayList<>(vectors.size());
+		List<Data> data = new ArrayList<>(vectors.size());
 		for (int i = 0; i < vectors.size(); i++) {
 			data.add(new Data("embedding", i, vectors.get(i)));
 		}
