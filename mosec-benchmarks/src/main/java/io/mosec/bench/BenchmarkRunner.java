@@ -120,6 +120,12 @@ public final class BenchmarkRunner {
 			echoReady = process.readyTimes();
 			echoMemory = process.memory();
 		}
+		String loneReady;
+		try (Server lone = start("mosec-lone-worker", "/echo", ECHO_BODY,
+				concat(List.of(MosecEchoApplication.class.getName(), "--mosec.worker.mode=process",
+						"--mosec.stages.echo.num=1"), echoRoute))) {
+			loneReady = lone.readyTimes();
+		}
 		Result processNoMetrics64;
 		try (Server process = start("mosec-process-no-metrics", "/echo", ECHO_BODY,
 				concat(List.of(MosecEchoApplication.class.getName(), "--mosec.worker.mode=process",
@@ -220,6 +226,7 @@ public final class BenchmarkRunner {
 				"From launching a worker process to its connection after warm-up, as the server logs it; resident "
 						+ "memory after the load runs.");
 		this.report.append("| Service | Workers ready after | Resident memory |\n|---|---|---|\n");
+		this.report.append("| Mosec echo (1 trivial worker) | ").append(loneReady).append(" | |\n");
 		this.report.append("| Mosec echo (2 trivial workers, started together) | ").append(echoReady).append(" | ").append(echoMemory)
 			.append(" |\n");
 		this.report.append("| Mosec sample (tokenize 1, embed 2, started together) | ").append(sampleReady)
