@@ -22,19 +22,23 @@ final class Problems {
 	}
 
 	static Mono<ServerResponse> respond(int status, String detail, ServerRequest request) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(status), detail);
-		problem.setInstance(URI.create(request.path()));
-		return ServerResponse.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).bodyValue(problem);
+		return ServerResponse.status(status)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.bodyValue(problem(status, detail, request));
 	}
 
 	static Mono<ServerResponse> methodNotAllowed(ServerRequest request) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.METHOD_NOT_ALLOWED,
-				"method not allowed: " + request.method() + " " + request.path() + " (use POST)");
-		problem.setInstance(URI.create(request.path()));
+		String detail = "method not allowed: " + request.method() + " " + request.path() + " (use POST)";
 		return ServerResponse.status(HttpStatus.METHOD_NOT_ALLOWED)
 			.allow(HttpMethod.POST)
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.bodyValue(problem);
+			.bodyValue(problem(HttpStatus.METHOD_NOT_ALLOWED.value(), detail, request));
+	}
+
+	private static ProblemDetail problem(int status, String detail, ServerRequest request) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(status), detail);
+		problem.setInstance(URI.create(request.path()));
+		return problem;
 	}
 
 }
