@@ -2,8 +2,6 @@ package io.mosec.spring.web;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeoutException;
 
 import io.mosec.spring.codec.PayloadFormat;
 import io.mosec.spring.pipeline.Pipeline;
@@ -13,14 +11,10 @@ import io.mosec.spring.task.InFlightTable;
 import io.mosec.spring.task.Task;
 import io.mosec.spring.task.TaskResult;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
-import reactor.netty.Connection;
 
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
-import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
-import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -34,11 +28,6 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * bytes: decoding and encoding happen in the stages.
  */
 public final class InferenceHandler {
-
-	private static final boolean REACTOR_NETTY = ClassUtils.isPresent("reactor.netty.Connection",
-			InferenceHandler.class.getClassLoader());
-
-	private static final Executor PARALLEL = (runnable) -> Schedulers.parallel().schedule(runnable);
 
 	private final Pipeline pipeline;
 
@@ -100,8 +89,8 @@ public final class InferenceHandler {
 			if (body.length == 0) {
 				return Problems.respond(400, "bad request: the request body is empty", request);
 			}
-			Executor answerer = answerer(request);
-			Task task = this.inFlight.admit((id) -> new Task(id, route, body, requestFormat, responseFormat, answerer));
+			RequestThread thread = RequestThread.of(request);
+			Task task = this.inFlight.admit((id) -> new Task(id, route, body, requestFormat, responseFormat, thread));
 			if (task == null) {
 				InFlightTable.Admission refused = this.inFlight.admission();
 				return (refused == InFlightTable.Admission.OVER_CAPACITY || refused == InFlightTable.Admission.ADMITTED)
@@ -109,40 +98,18 @@ public final class InferenceHandler {
 								+ " requests in flight, the capacity", request)
 						: unavailable(refused, request);
 			}
-			return run(task).flatMap((result) -> respond(result, route, responseFormat, request));
+			return run(task, thread).flatMap((result) -> respond(result, route, responseFormat, request));
 		}).onErrorResume(DataBufferLimitException.class, (ex) -> tooLarge(request));
 	}
 
-	/**
-	 * The request's own event loop on Reactor Netty, where writing the response costs no extra
-	 * hand-off; elsewhere a parallel thread.
-	 */
-	private static Executor answerer(ServerRequest request) {
-		if (REACTOR_NETTY) {
-			try {
-				Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request.exchange().getRequest());
-				if (nativeRequest instanceof Connection connection) {
-					return connection.channel().eventLoop();
-				}
-			}
-			catch (IllegalStateException ex) {
-				// A request without a server behind it (a mock in tests) has no native request.
-			}
-		}
-		return PARALLEL;
-	}
-
-	private Mono<TaskResult> run(Task task) {
+	private Mono<TaskResult> run(Task task, RequestThread thread) {
+		// Whoever completes the task first wins: its last stage, a failure, or this deadline.
+		Runnable cancelDeadline = thread.schedule(() -> task.complete(TaskResult.timeout()), this.timeout);
 		this.pipeline.submit(task);
-		return task.result()
-			.timeout(this.timeout)
-			.onErrorResume(TimeoutException.class, (ex) -> {
-				// Whoever completes the task first wins: the worker's answer, or this deadline.
-				task.complete(TaskResult.timeout());
-				return task.result();
-			})
-			.doOnCancel(() -> task.complete(TaskResult.cancelled()))
-			.doFinally((signal) -> this.inFlight.remove(task));
+		return task.result().doOnCancel(() -> task.complete(TaskResult.cancelled())).doFinally((signal) -> {
+			cancelDeadline.run();
+			this.inFlight.remove(task);
+		});
 	}
 
 	private Mono<byte[]> readBody(ServerRequest request) {
