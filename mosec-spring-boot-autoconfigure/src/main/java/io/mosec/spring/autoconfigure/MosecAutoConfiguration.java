@@ -18,6 +18,7 @@ import io.mosec.spring.worker.SocketDirectory;
 import io.mosec.spring.worker.ThreadWorkerPool;
 import io.mosec.spring.worker.WorkerLauncher;
 import io.mosec.spring.worker.WorkerPoolFactory;
+import io.mosec.spring.worker.child.InputValidator;
 import io.mosec.spring.worker.child.WorkerMain;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -32,6 +33,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
@@ -47,6 +49,7 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 @ConditionalOnClass(RouterFunction.class)
 @ConditionalOnProperty(name = WorkerMain.ROLE_PROPERTY, havingValue = "server", matchIfMissing = true)
 @EnableConfigurationProperties(MosecProperties.class)
+@Import(MosecValidationConfiguration.class)
 public final class MosecAutoConfiguration {
 
 	@Bean
@@ -92,8 +95,10 @@ public final class MosecAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WorkerPoolFactory mosecWorkerPoolFactory(ConfigurableListableBeanFactory beanFactory, PayloadCodec codec) {
-			return (stage) -> new ThreadWorkerPool(stage, () -> beanFactory.getBean(stage.beanName()), codec);
+		WorkerPoolFactory mosecWorkerPoolFactory(ConfigurableListableBeanFactory beanFactory, PayloadCodec codec,
+				ObjectProvider<InputValidator> validator) {
+			return (stage) -> new ThreadWorkerPool(stage, () -> beanFactory.getBean(stage.beanName()), codec,
+					validator.getIfAvailable(() -> InputValidator.NONE));
 		}
 
 	}

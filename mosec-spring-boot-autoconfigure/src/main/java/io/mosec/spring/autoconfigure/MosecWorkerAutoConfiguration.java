@@ -4,9 +4,11 @@ import java.nio.file.Path;
 
 import io.mosec.spring.codec.PayloadCodec;
 import io.mosec.spring.stage.StageResolver;
+import io.mosec.spring.worker.child.InputValidator;
 import io.mosec.spring.worker.child.WorkerMain;
 import io.mosec.spring.worker.child.WorkerProcess;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -14,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /**
@@ -23,6 +26,7 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration
 @ConditionalOnProperty(name = WorkerMain.ROLE_PROPERTY, havingValue = "worker")
 @EnableConfigurationProperties(MosecProperties.class)
+@Import(MosecValidationConfiguration.class)
 public final class MosecWorkerAutoConfiguration {
 
 	@Bean
@@ -33,8 +37,9 @@ public final class MosecWorkerAutoConfiguration {
 
 	@Bean
 	WorkerProcess mosecWorkerProcess(ConfigurableListableBeanFactory beanFactory, MosecProperties properties,
-			PayloadCodec codec, Environment environment) {
+			PayloadCodec codec, ObjectProvider<InputValidator> validator, Environment environment) {
 		return new WorkerProcess(beanFactory, new StageResolver(beanFactory, properties).resolve(), codec,
+				validator.getIfAvailable(() -> InputValidator.NONE),
 				environment.getRequiredProperty(WorkerMain.STAGE_PROPERTY),
 				environment.getRequiredProperty(WorkerMain.WORKER_ID_PROPERTY, Integer.class),
 				Path.of(environment.getRequiredProperty(WorkerMain.SOCKET_PROPERTY)),

@@ -1,16 +1,20 @@
 package io.mosec.spring.pipeline;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
+import io.mosec.spring.protocol.ErrorReport;
 import io.mosec.spring.protocol.Flags;
 import io.mosec.spring.protocol.Frame;
 import io.mosec.spring.stage.StageDefinition;
 import io.mosec.spring.task.Task;
 import io.mosec.spring.task.TaskResult;
+import io.mosec.spring.worker.BatchEvents;
 import io.mosec.spring.worker.StageTimeoutException;
 import io.mosec.spring.worker.WorkerExitedException;
 import io.mosec.spring.worker.WorkerPool;
@@ -130,7 +134,8 @@ final class StagePipeline {
 			return Mono.empty();
 		}
 		long batchNanos = handedOver - firstQueued;
-		return this.workers.dispatch(new Frame(0, items))
+		BatchEvents events = this.stage.streaming() ? new StreamEvents(live) : BatchEvents.NONE;
+		return this.workers.dispatch(new Frame(0, items), events)
 			.doOnNext((reply) -> {
 				this.listener.batchAnswered(this.stage, reply.workerId(), live.size(), batchNanos, reply.forwardNanos());
 				deliver(live, reply.frame(), onward);
@@ -158,11 +163,14 @@ final class StagePipeline {
 		for (int i = 0; i < live.size(); i++) {
 			Task task = live.get(i);
 			Frame.Item item = reply.items().get(i);
+			// The stage has answered: a client going away from here on has nothing to cancel.
+			task.whenAbandoned(null);
 			if (item.id() != task.id()) {
 				task.answer(TaskResult.error(500, "inference internal error: reply out of order"));
 			}
 			else if (item.state() != Flags.OK) {
-				task.answer(TaskResult.error(httpStatus(item.state()), new String(item.payload(), StandardCharsets.UTF_8)));
+				ErrorReport report = ErrorReport.fromBytes(item.payload());
+				task.answer(TaskResult.error(httpStatus(item.state()), report.detail(), report.errors()));
 			}
 			else if (task.atEgress()) {
 				task.answer(TaskResult.ok(item.payload()));
@@ -184,6 +192,30 @@ final class StagePipeline {
 		}
 		logger.error("A batch of stage '" + this.stage.name() + "' failed", ex);
 		return TaskResult.error(500, "inference internal error: " + ex.getMessage());
+	}
+
+	/** Passes a streaming batch's events to their tasks, and their clients' departures back. */
+	private static final class StreamEvents implements BatchEvents {
+
+		private final Map<Integer, Task> tasks = new HashMap<>();
+
+		StreamEvents(List<Task> live) {
+			live.forEach((task) -> this.tasks.put(task.id(), task));
+		}
+
+		@Override
+		public void started(IntConsumer cancel) {
+			this.tasks.values().forEach((task) -> task.whenAbandoned(() -> cancel.accept(task.id())));
+		}
+
+		@Override
+		public void event(int taskId, byte[] data) {
+			Task task = this.tasks.get(taskId);
+			if (task != null) {
+				task.event(data);
+			}
+		}
+
 	}
 
 	static int httpStatus(int flag) {

@@ -20,6 +20,18 @@ public final class Flags {
 	/** Request item, with {@link #EGRESS}: the response is msgpack (JSON otherwise). */
 	public static final int MSGPACK_OUT = 8;
 
+	/**
+	 * Sent by a worker while it runs a batch of a streaming stage: each item is one event of
+	 * the task with its id, the batch's reply follows the last event.
+	 */
+	public static final int STREAM_EVENT = 1 << 13;
+
+	/**
+	 * Sent by the server while a worker runs a batch of a streaming stage: the items' ids name
+	 * tasks whose client has gone. A worker ignores ids it is not running.
+	 */
+	public static final int CANCEL = 1 << 12;
+
 	/** Sent once by a worker when it has warmed up and connected: its one item's id is the worker id. */
 	public static final int HELLO = 1 << 14;
 

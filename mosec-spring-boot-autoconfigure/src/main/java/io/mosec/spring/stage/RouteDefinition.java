@@ -30,4 +30,13 @@ public record RouteDefinition(String path, List<StageDefinition> stages) {
 		return this.stages.get(this.stages.size() - 1);
 	}
 
+	/**
+	 * Whether the route answers with a stream of events: its last stage is a
+	 * {@code StreamWorker}.
+	 * @return true for a streaming route
+	 */
+	public boolean streaming() {
+		return egress().streaming();
+	}
+
 }

@@ -17,19 +17,35 @@ import java.util.Map;
  * @param maxBatchSize largest batch; 1 means no batching
  * @param maxWaitTime longest wait for a batch to fill after its first task
  * @param timeout longest time one {@code forward} may take
- * @param batching whether the bean is a {@code BatchWorker} (else a {@code Worker})
+ * @param kind the contract the bean implements
  * @param inputType the generic input type
  * @param outputType the generic output type
  * @param env environment variables per worker (empty, or one map per worker)
  * @param jvmOptions extra JVM options for the stage's worker processes
  */
 public record StageDefinition(String name, String beanName, Class<?> beanClass, int order, int num, int maxBatchSize,
-		Duration maxWaitTime, Duration timeout, boolean batching, Type inputType, Type outputType,
+		Duration maxWaitTime, Duration timeout, StageKind kind, Type inputType, Type outputType,
 		List<Map<String, String>> env, List<String> jvmOptions) {
 
 	public StageDefinition {
 		env = List.copyOf(env);
 		jvmOptions = List.copyOf(jvmOptions);
+	}
+
+	/**
+	 * Whether the bean takes batches ({@code BatchWorker}).
+	 * @return true for a batch worker
+	 */
+	public boolean batching() {
+		return this.kind == StageKind.BATCH_WORKER;
+	}
+
+	/**
+	 * Whether the bean answers with a stream of events ({@code StreamWorker}).
+	 * @return true for a stream worker
+	 */
+	public boolean streaming() {
+		return this.kind == StageKind.STREAM_WORKER;
 	}
 
 	/**

@@ -13,6 +13,7 @@ import java.util.Set;
 
 import io.mosec.spring.api.BatchWorker;
 import io.mosec.spring.api.MosecStage;
+import io.mosec.spring.api.StreamWorker;
 import io.mosec.spring.api.Worker;
 import io.mosec.spring.autoconfigure.MosecProperties;
 
@@ -89,18 +90,19 @@ public final class StageResolver {
 		if (type.resolve() == null || type.resolve() == Object.class) {
 			type = ResolvableType.forClass(beanClass);
 		}
-		ResolvableType batchWorker = type.as(BatchWorker.class);
-		ResolvableType worker = type.as(Worker.class);
-		if (batchWorker == ResolvableType.NONE && worker == ResolvableType.NONE) {
+		Map<StageKind, ResolvableType> contracts = new LinkedHashMap<>();
+		contracts.put(StageKind.WORKER, type.as(Worker.class));
+		contracts.put(StageKind.BATCH_WORKER, type.as(BatchWorker.class));
+		contracts.put(StageKind.STREAM_WORKER, type.as(StreamWorker.class));
+		contracts.values().removeIf((contract) -> contract == ResolvableType.NONE);
+		if (contracts.size() != 1) {
 			throw new MosecConfigurationException("@MosecStage bean '" + beanName + "' (" + beanClass.getName()
-					+ ") implements neither Worker nor BatchWorker: implement one of them.");
+					+ ") implements " + (contracts.isEmpty() ? "none" : contracts.size()) + " of Worker, BatchWorker "
+					+ "and StreamWorker: implement exactly one of them.");
 		}
-		if (batchWorker != ResolvableType.NONE && worker != ResolvableType.NONE) {
-			throw new MosecConfigurationException("@MosecStage bean '" + beanName + "' (" + beanClass.getName()
-					+ ") implements both Worker and BatchWorker: implement only one of them.");
-		}
-		boolean batching = batchWorker != ResolvableType.NONE;
-		ResolvableType contract = batching ? batchWorker : worker;
+		StageKind kind = contracts.keySet().iterator().next();
+		ResolvableType contract = contracts.get(kind);
+		boolean batching = kind == StageKind.BATCH_WORKER;
 
 		MosecProperties.Stage configured = this.properties.getStages().getOrDefault(name, new MosecProperties.Stage());
 		String prefix = "mosec.stages." + name + ".";
@@ -120,8 +122,11 @@ public final class StageResolver {
 		}
 		if (!batching && maxBatchSize > 1) {
 			throw new MosecConfigurationException(batchSource + " is " + maxBatchSize + ", but stage '" + name
-					+ "' implements Worker, which takes one input at a time: implement BatchWorker to receive "
-					+ "batches, or set max-batch-size to 1.");
+					+ ((kind == StageKind.STREAM_WORKER)
+							? "' implements StreamWorker, which streams one input at a time: set max-batch-size to 1, "
+									+ "and num to the streams you want served at once."
+							: "' implements Worker, which takes one input at a time: implement BatchWorker to receive "
+									+ "batches, or set max-batch-size to 1."));
 		}
 		Duration maxWaitTime = (configured.getMaxWaitTime() != null) ? configured.getMaxWaitTime()
 				: parseDuration(annotation.maxWaitTime(), "@MosecStage(maxWaitTime) of " + beanClass.getSimpleName(),
@@ -137,7 +142,7 @@ public final class StageResolver {
 					+ "' has " + num + " workers: give one map per worker, or none.");
 		}
 		return new StageDefinition(name, beanName, beanClass, annotation.order(), num, maxBatchSize, maxWaitTime,
-				timeout, batching, typeArgument(contract, 0), typeArgument(contract, 1), env,
+				timeout, kind, typeArgument(contract, 0), typeArgument(contract, 1), env,
 				configured.getJvmOptions());
 	}
 
@@ -200,6 +205,7 @@ public final class StageResolver {
 				}
 				routeStages.add(stage);
 			}
+			checkStreamingLast(routeStages, property + ".stages");
 			routes.add(new RouteDefinition(path, routeStages));
 		}
 		return routes;
@@ -220,7 +226,18 @@ public final class StageResolver {
 						+ "mosec.routes.");
 			}
 		}
+		checkStreamingLast(ordered, "The default route (by @MosecStage order)");
 		return List.of(new RouteDefinition(path, ordered));
+	}
+
+	private static void checkStreamingLast(List<StageDefinition> stages, String source) {
+		for (int i = 0; i < stages.size() - 1; i++) {
+			if (stages.get(i).streaming()) {
+				throw new MosecConfigurationException(source + " puts StreamWorker stage '" + stages.get(i).name()
+						+ "' before stage '" + stages.get(i + 1).name() + "': a stream is the answer to the client, "
+						+ "so a StreamWorker must be the last stage of its route.");
+			}
+		}
 	}
 
 	private static String checkPath(String path, String property) {

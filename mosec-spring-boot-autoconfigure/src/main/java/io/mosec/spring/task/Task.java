@@ -1,12 +1,15 @@
 package io.mosec.spring.task;
 
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.mosec.spring.codec.PayloadFormat;
 import io.mosec.spring.protocol.Flags;
 import io.mosec.spring.stage.RouteDefinition;
 import io.mosec.spring.stage.StageDefinition;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -18,6 +21,13 @@ import reactor.core.publisher.Sinks;
  * skipped and never reaches {@code forward}.
  */
 public final class Task {
+
+	/*
+	 * Events come from a worker's I/O thread, the end from whoever completes the task: retry the
+	 * rare concurrent emission briefly instead of dropping a signal.
+	 */
+	private static final Sinks.EmitFailureHandler CONCURRENT_EMISSION = Sinks.EmitFailureHandler
+		.busyLooping(Duration.ofSeconds(1));
 
 	private final int id;
 
@@ -34,6 +44,12 @@ public final class Task {
 	private final AtomicBoolean done = new AtomicBoolean();
 
 	private final Sinks.One<TaskResult> result = Sinks.one();
+
+	/** A streaming route's events, in the order the worker sent them; null otherwise. */
+	private final Sinks.Many<byte[]> events;
+
+	/** Tells the worker that runs this task's stream that nobody listens any more. */
+	private final AtomicReference<Runnable> abandoned = new AtomicReference<>();
 
 	private volatile byte[] payload;
 
@@ -59,6 +75,7 @@ public final class Task {
 		this.payload = body;
 		this.requestFormat = requestFormat;
 		this.responseFormat = responseFormat;
+		this.events = route.streaming() ? Sinks.many().unicast().onBackpressureBuffer() : null;
 	}
 
 	public int id() {
@@ -163,7 +180,51 @@ public final class Task {
 		}
 		// Only the caller that won the flag emits, so the emission cannot race: fail fast if it ever does.
 		this.result.emitValue(outcome, Sinks.EmitFailureHandler.FAIL_FAST);
+		if (this.events != null) {
+			this.events.emitComplete(CONCURRENT_EMISSION);
+		}
+		Runnable hook = this.abandoned.getAndSet(null);
+		if (hook != null) {
+			hook.run();
+		}
 		return true;
+	}
+
+	/**
+	 * Passes on one event of a streaming task, unless the task has completed.
+	 * @param data the event's data
+	 */
+	public void event(byte[] data) {
+		if (this.events != null && !isDone()) {
+			this.events.emitNext(data, CONCURRENT_EMISSION);
+		}
+	}
+
+	/**
+	 * A streaming task's events; completes when the task does, whatever its outcome.
+	 * @return the events
+	 * @throws IllegalStateException if the task's route does not stream
+	 */
+	public Flux<byte[]> events() {
+		if (this.events == null) {
+			throw new IllegalStateException("Route " + this.route.path() + " does not stream");
+		}
+		return this.events.asFlux();
+	}
+
+	/**
+	 * Sets what to do if the task completes before its stage answers it (its client went away
+	 * or its deadline passed), or clears it with {@code null} once the stage has answered.
+	 * @param hook runs at most once, at once if the task has completed already
+	 */
+	public void whenAbandoned(Runnable hook) {
+		this.abandoned.set(hook);
+		if (hook != null && isDone()) {
+			Runnable pending = this.abandoned.getAndSet(null);
+			if (pending != null) {
+				pending.run();
+			}
+		}
 	}
 
 	/**

@@ -1,13 +1,22 @@
 package io.mosec.spring.task;
 
+import java.util.List;
+
+import io.mosec.spring.api.FieldError;
+
 /**
  * How a request ended.
  *
  * @param status the HTTP status
  * @param body the response body when the status is 200
  * @param detail the problem detail otherwise
+ * @param errors the invalid fields of a 422, empty otherwise
  */
-public record TaskResult(int status, byte[] body, String detail) {
+public record TaskResult(int status, byte[] body, String detail, List<FieldError> errors) {
+
+	public TaskResult {
+		errors = (errors != null) ? List.copyOf(errors) : List.of();
+	}
 
 	/**
 	 * A successful answer.
@@ -15,7 +24,7 @@ public record TaskResult(int status, byte[] body, String detail) {
 	 * @return the result
 	 */
 	public static TaskResult ok(byte[] body) {
-		return new TaskResult(200, body, null);
+		return new TaskResult(200, body, null, List.of());
 	}
 
 	/**
@@ -25,7 +34,18 @@ public record TaskResult(int status, byte[] body, String detail) {
 	 * @return the result
 	 */
 	public static TaskResult error(int status, String detail) {
-		return new TaskResult(status, null, detail);
+		return new TaskResult(status, null, detail, List.of());
+	}
+
+	/**
+	 * A failed answer that lists the invalid fields.
+	 * @param status the HTTP status
+	 * @param detail the problem detail
+	 * @param errors the invalid fields
+	 * @return the result
+	 */
+	public static TaskResult error(int status, String detail, List<FieldError> errors) {
+		return new TaskResult(status, null, detail, errors);
 	}
 
 	/**

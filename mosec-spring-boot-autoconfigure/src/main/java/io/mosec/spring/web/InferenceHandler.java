@@ -10,12 +10,16 @@ import io.mosec.spring.stage.RouteDefinition;
 import io.mosec.spring.task.InFlightTable;
 import io.mosec.spring.task.Task;
 import io.mosec.spring.task.TaskResult;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -98,6 +102,9 @@ public final class InferenceHandler {
 								+ " requests in flight, the capacity", request)
 						: unavailable(refused, request);
 			}
+			if (route.streaming()) {
+				return stream(task, thread);
+			}
 			return run(task, thread).flatMap((result) -> respond(result, route, responseFormat, request));
 		}).onErrorResume(DataBufferLimitException.class, (ex) -> tooLarge(request));
 	}
@@ -110,6 +117,27 @@ public final class InferenceHandler {
 			cancelDeadline.run();
 			this.inFlight.remove(task);
 		});
+	}
+
+	/**
+	 * Answers 200 with the task's events as they come. The deadline covers the wait for the
+	 * first event; from there the stream's stage timeout bounds it.
+	 */
+	private Mono<ServerResponse> stream(Task task, RequestThread thread) {
+		Runnable cancelDeadline = thread.schedule(() -> task.complete(TaskResult.timeout()), this.timeout);
+		this.pipeline.submit(task);
+		Flux<ServerSentEvent<Object>> events = EventStreams.of(task).doOnNext((event) -> cancelDeadline.run());
+		Flux<ServerSentEvent<Object>> body = EventStreams
+			.withKeepAlive(events, EventStreams.KEEP_ALIVE, Schedulers.parallel())
+			// A client that goes away ends the task, which tells its worker to stop the stream.
+			.doOnCancel(() -> task.complete(TaskResult.cancelled()))
+			.doFinally((signal) -> {
+				cancelDeadline.run();
+				this.inFlight.remove(task);
+			});
+		return ServerResponse.ok()
+			.contentType(MediaType.TEXT_EVENT_STREAM)
+			.body(BodyInserters.fromServerSentEvents(body));
 	}
 
 	private Mono<byte[]> readBody(ServerRequest request) {
@@ -130,7 +158,7 @@ public final class InferenceHandler {
 	private Mono<ServerResponse> respond(TaskResult result, RouteDefinition route, PayloadFormat format,
 			ServerRequest request) {
 		if (result.status() != 200) {
-			return Problems.respond(result.status(), result.detail(), request);
+			return Problems.respond(result.status(), result.detail(), result.errors(), request);
 		}
 		MediaType type = route.egress().rawOutput() ? MediaType.APPLICATION_OCTET_STREAM : format.mediaType();
 		return ServerResponse.ok().contentType(type).bodyValue(result.body());

@@ -1,6 +1,9 @@
 package io.mosec.spring.web;
 
 import java.net.URI;
+import java.util.List;
+
+import io.mosec.spring.api.FieldError;
 
 import reactor.core.publisher.Mono;
 
@@ -22,9 +25,15 @@ final class Problems {
 	}
 
 	static Mono<ServerResponse> respond(int status, String detail, ServerRequest request) {
-		return ServerResponse.status(status)
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.bodyValue(problem(status, detail, request));
+		return respond(status, detail, List.of(), request);
+	}
+
+	static Mono<ServerResponse> respond(int status, String detail, List<FieldError> errors, ServerRequest request) {
+		ProblemDetail problem = problem(status, detail, request);
+		if (!errors.isEmpty()) {
+			problem.setProperty("errors", errors);
+		}
+		return ServerResponse.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).bodyValue(problem);
 	}
 
 	static Mono<ServerResponse> methodNotAllowed(ServerRequest request) {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -136,9 +137,10 @@ public final class ProcessWorkerPool implements WorkerPool {
 	}
 
 	@Override
-	public Mono<WorkerReply> dispatch(Frame batch) {
+	public Mono<WorkerReply> dispatch(Frame batch, BatchEvents events) {
 		return this.idle.acquire()
-			.flatMap((connection) -> Exchanges.run(this.stage, connection.worker.id, () -> connection.exchange(batch),
+			.flatMap((connection) -> Exchanges.run(this.stage, connection.worker.id,
+					() -> connection.exchange(batch, events),
 					connection.io,
 					(ex) -> {
 						if (ex == null && !connection.broken) {
@@ -430,10 +432,21 @@ public final class ProcessWorkerPool implements WorkerPool {
 					daemonThreads("mosec-" + ProcessWorkerPool.this.stage.name() + "-" + worker.id + "-io-"));
 		}
 
-		Frame exchange(Frame batch) {
+		/**
+		 * Sends a batch and reads until its reply; a streaming stage's events come first.
+		 */
+		Frame exchange(Frame batch, BatchEvents events) {
 			try {
-				this.channel.write(batch);
-				Frame reply = this.channel.read();
+				write(batch);
+				if (ProcessWorkerPool.this.stage.streaming()) {
+					events.started(this::cancel);
+				}
+				Frame reply;
+				while ((reply = this.channel.read()) != null && reply.flag() == Flags.STREAM_EVENT) {
+					for (Frame.Item event : reply.items()) {
+						events.event(event.id(), event.payload());
+					}
+				}
 				if (reply != null) {
 					return reply;
 				}
@@ -444,6 +457,21 @@ public final class ProcessWorkerPool implements WorkerPool {
 			}
 			this.broken = true;
 			throw new WorkerExitedException(describe());
+		}
+
+		/** Tells the worker a task's client has gone; its stream ends at its next event. */
+		private void cancel(int taskId) {
+			try {
+				write(new Frame(Flags.CANCEL, List.of(new Frame.Item(taskId, 0, new byte[0]))));
+			}
+			catch (IOException ex) {
+				// The worker is gone: its batch fails anyway.
+			}
+		}
+
+		// Batches go out on the I/O thread, cancellations from wherever the client went away.
+		private synchronized void write(Frame frame) throws IOException {
+			this.channel.write(frame);
 		}
 
 		private String describe() {

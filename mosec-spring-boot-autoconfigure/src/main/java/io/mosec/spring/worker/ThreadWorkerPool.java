@@ -2,7 +2,9 @@ package io.mosec.spring.worker;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -10,6 +12,8 @@ import java.util.function.Supplier;
 import io.mosec.spring.codec.PayloadCodec;
 import io.mosec.spring.protocol.Frame;
 import io.mosec.spring.stage.StageDefinition;
+import io.mosec.spring.worker.child.EventChannel;
+import io.mosec.spring.worker.child.InputValidator;
 import io.mosec.spring.worker.child.StageRunner;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -33,14 +37,22 @@ public final class ThreadWorkerPool implements WorkerPool {
 
 	private final PayloadCodec codec;
 
+	private final InputValidator validator;
+
 	private final IdleWorkers<ThreadWorker> idle = new IdleWorkers<>();
 
 	private final List<ThreadWorker> workers = new ArrayList<>();
 
 	public ThreadWorkerPool(StageDefinition stage, Supplier<Object> bean, PayloadCodec codec) {
+		this(stage, bean, codec, InputValidator.NONE);
+	}
+
+	public ThreadWorkerPool(StageDefinition stage, Supplier<Object> bean, PayloadCodec codec,
+			InputValidator validator) {
 		this.stage = stage;
 		this.bean = bean;
 		this.codec = codec;
+		this.validator = validator;
 	}
 
 	@Override
@@ -58,7 +70,7 @@ public final class ThreadWorkerPool implements WorkerPool {
 			ThreadWorker worker = new ThreadWorker(id, executor);
 			this.workers.add(worker);
 			try {
-				StageRunner runner = new StageRunner(this.stage, this.bean.get(), this.codec);
+				StageRunner runner = new StageRunner(this.stage, this.bean.get(), this.codec, this.validator);
 				int examples = executor.submit(runner::warmUp).get();
 				worker.runner = runner;
 				logger.info("Stage '" + this.stage.name() + "' worker " + id + " ready (thread, " + examples
@@ -75,12 +87,34 @@ public final class ThreadWorkerPool implements WorkerPool {
 	}
 
 	@Override
-	public Mono<WorkerReply> dispatch(Frame batch) {
+	public Mono<WorkerReply> dispatch(Frame batch, BatchEvents events) {
 		// The worker is free again when forward returns, not when the caller stops waiting.
 		return this.idle.acquire()
-			.flatMap((worker) -> Exchanges.run(this.stage, worker.id, () -> worker.runner.run(batch), worker.executor,
+			.flatMap((worker) -> Exchanges.run(this.stage, worker.id, () -> run(worker, batch, events), worker.executor,
 					(ex) -> this.idle.release(worker), () -> {
 					}));
+	}
+
+	private Frame run(ThreadWorker worker, Frame batch, BatchEvents events) {
+		if (!this.stage.streaming()) {
+			return worker.runner.run(batch);
+		}
+		// Events go straight to the pipeline; a cancelled task is one the stream's sink stops.
+		Set<Integer> cancelled = ConcurrentHashMap.newKeySet();
+		events.started(cancelled::add);
+		return worker.runner.run(batch, new EventChannel() {
+
+			@Override
+			public void send(int taskId, byte[] data) {
+				events.event(taskId, data);
+			}
+
+			@Override
+			public boolean isOpen(int taskId) {
+				return !cancelled.contains(taskId);
+			}
+
+		});
 	}
 
 	@Override

@@ -32,7 +32,18 @@ public interface WorkerPool extends AutoCloseable {
 	 * {@code forward} outlives the stage timeout, or another error when the worker failed as a
 	 * whole
 	 */
-	Mono<WorkerReply> dispatch(Frame batch);
+	default Mono<WorkerReply> dispatch(Frame batch) {
+		return dispatch(batch, BatchEvents.NONE);
+	}
+
+	/**
+	 * Hands a batch to an idle worker (waiting for one if all are busy), reporting a streaming
+	 * stage's events as they arrive.
+	 * @param batch the batch
+	 * @param events receives the events of the batch's tasks, before the reply
+	 * @return the reply, as {@link #dispatch(Frame)}
+	 */
+	Mono<WorkerReply> dispatch(Frame batch, BatchEvents events);
 
 	/**
 	 * What the workers are doing now.

@@ -13,6 +13,7 @@ import io.mosec.spring.protocol.Frame;
 import io.mosec.spring.stage.MosecConfigurationException;
 import io.mosec.spring.stage.StageDefinition;
 import io.mosec.spring.stage.StageRegistry;
+import io.mosec.spring.worker.BatchEvents;
 import io.mosec.spring.worker.MosecLifecycle;
 import io.mosec.spring.worker.PoolStatus;
 import io.mosec.spring.worker.WorkerPool;
@@ -301,7 +302,7 @@ class MosecAutoConfigurationTests {
 		}
 
 				@Override
-				public Mono<WorkerReply> dispatch(Frame batch) {
+				public Mono<WorkerReply> dispatch(Frame batch, BatchEvents events) {
 					return Mono.just(new WorkerReply(1, batch, 0));
 				}
 

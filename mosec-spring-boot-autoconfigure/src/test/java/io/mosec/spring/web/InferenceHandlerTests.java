@@ -10,7 +10,9 @@ import io.mosec.spring.protocol.Flags;
 import io.mosec.spring.protocol.Frame;
 import io.mosec.spring.stage.RouteDefinition;
 import io.mosec.spring.stage.StageDefinition;
+import io.mosec.spring.stage.StageKind;
 import io.mosec.spring.task.InFlightTable;
+import io.mosec.spring.worker.BatchEvents;
 import io.mosec.spring.worker.PoolStatus;
 import io.mosec.spring.worker.WorkerPool;
 import io.mosec.spring.worker.WorkerReply;
@@ -28,7 +30,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class InferenceHandlerTests {
 
 	private final StageDefinition echo = new StageDefinition("echo", "echo", Object.class, 0, 1, 1,
-			Duration.ofMillis(10), Duration.ofSeconds(1), false, Object.class, Object.class, List.of(), List.of());
+			Duration.ofMillis(10), Duration.ofSeconds(1), StageKind.WORKER, Object.class, Object.class, List.of(), List.of());
 
 	private final Pipeline pipeline = new Pipeline(List.of(new EchoPool(this.echo)));
 
@@ -82,7 +84,7 @@ class InferenceHandlerTests {
 		}
 
 		@Override
-		public Mono<WorkerReply> dispatch(Frame batch) {
+		public Mono<WorkerReply> dispatch(Frame batch, BatchEvents events) {
 			return Mono.just(new WorkerReply(1, new Frame(Flags.OK, batch.items().stream()
 				.map((item) -> new Frame.Item(item.id(), Flags.OK, item.payload()))
 				.toList()), 0));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.mosec.spring.stage.StageDefinition;
+import io.mosec.spring.stage.StageKind;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorkerLauncherTests {
 
 	private final StageDefinition stage = new StageDefinition("embed", "embed", Object.class, 1, 2, 8,
-			Duration.ofMillis(10), Duration.ofSeconds(3), true, Object.class, Object.class,
+			Duration.ofMillis(10), Duration.ofSeconds(3), StageKind.BATCH_WORKER, Object.class, Object.class,
 			List.of(Map.of("CUDA_VISIBLE_DEVICES", "0"), Map.of("CUDA_VISIBLE_DEVICES", "1")), List.of("-Xmx2g"));
 
 	@Test

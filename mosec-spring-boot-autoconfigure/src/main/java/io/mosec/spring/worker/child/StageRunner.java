@@ -1,17 +1,23 @@
 package io.mosec.spring.worker.child;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.mosec.spring.api.BatchWorker;
 import io.mosec.spring.api.ClientException;
+import io.mosec.spring.api.EventSink;
+import io.mosec.spring.api.FieldError;
 import io.mosec.spring.api.ServerException;
+import io.mosec.spring.api.StreamClosedException;
+import io.mosec.spring.api.StreamWorker;
 import io.mosec.spring.api.ValidationException;
 import io.mosec.spring.api.Worker;
 import io.mosec.spring.codec.PayloadCodec;
 import io.mosec.spring.codec.PayloadDecodingException;
 import io.mosec.spring.codec.PayloadFormat;
+import io.mosec.spring.protocol.ErrorReport;
 import io.mosec.spring.protocol.Flags;
 import io.mosec.spring.protocol.Frame;
 import io.mosec.spring.stage.StageDefinition;
@@ -36,10 +42,24 @@ public final class StageRunner {
 
 	private final PayloadCodec codec;
 
+	private final InputValidator validator;
+
 	public StageRunner(StageDefinition stage, Object bean, PayloadCodec codec) {
+		this(stage, bean, codec, InputValidator.NONE);
+	}
+
+	/**
+	 * Creates a runner.
+	 * @param stage the stage
+	 * @param bean its bean
+	 * @param codec the payload codec
+	 * @param validator checks each decoded ingress input before {@code forward}
+	 */
+	public StageRunner(StageDefinition stage, Object bean, PayloadCodec codec, InputValidator validator) {
 		this.stage = stage;
 		this.bean = bean;
 		this.codec = codec;
+		this.validator = validator;
 	}
 
 	/**
@@ -58,6 +78,13 @@ public final class StageRunner {
 			}
 			return examples.size();
 		}
+		if (this.bean instanceof StreamWorker streamWorker) {
+			List<Object> examples = streamWorker.examples();
+			for (Object example : examples) {
+				streamWorker.forward(example, new Events(0, EventChannel.DISCARD));
+			}
+			return examples.size();
+		}
 		Worker worker = (Worker) this.bean;
 		List<Object> examples = worker.examples();
 		for (Object example : examples) {
@@ -67,11 +94,22 @@ public final class StageRunner {
 	}
 
 	/**
-	 * Runs one batch.
+	 * Runs one batch of a stage that does not stream.
 	 * @param request the batch, one item per task
 	 * @return the reply, one item per task in the same order, each with its own status
 	 */
 	public Frame run(Frame request) {
+		return run(request, EventChannel.DISCARD);
+	}
+
+	/**
+	 * Runs one batch.
+	 * @param request the batch, one item per task
+	 * @param events where a streaming stage's events go, as they are sent
+	 * @return the reply, one item per task in the same order, each with its own status (an
+	 * empty payload for a stream that ended well)
+	 */
+	public Frame run(Frame request, EventChannel events) {
 		List<Frame.Item> items = request.items();
 		int size = items.size();
 		Object[] inputs = new Object[size];
@@ -82,20 +120,29 @@ public final class StageRunner {
 			Frame.Item item = items.get(i);
 			try {
 				inputs[i] = this.codec.decode(item.payload(), inputFormat(item.state()), this.stage.inputType());
-				decoded.add(i);
 			}
 			catch (PayloadDecodingException ex) {
 				fail(status, payloads, i, Flags.BAD_REQUEST, "decoding error: " + ex.getMessage());
+				continue;
 			}
 			catch (RuntimeException ex) {
 				// Whatever else a payload provokes in the decoder, it fails this task alone.
 				logger.warn("Stage '" + this.stage.name() + "' could not decode a payload", ex);
 				fail(status, payloads, i, Flags.BAD_REQUEST, "decoding error: the payload could not be decoded");
+				continue;
+			}
+			if (isValid(item, inputs[i], i, status, payloads)) {
+				decoded.add(i);
 			}
 		}
 		if (!decoded.isEmpty()) {
 			if (this.bean instanceof BatchWorker<?, ?> batchWorker) {
 				forwardBatch(batchWorker, decoded, inputs, items, status, payloads);
+			}
+			else if (this.bean instanceof StreamWorker<?, ?> streamWorker) {
+				for (int i : decoded) {
+					forwardStream(streamWorker, i, inputs, items, events, status, payloads);
+				}
 			}
 			else {
 				for (int i : decoded) {
@@ -110,6 +157,29 @@ public final class StageRunner {
 		return new Frame(Flags.OK, reply);
 	}
 
+	/** Validates an ingress input; an invalid one fails its task alone, with 422. */
+	private boolean isValid(Frame.Item item, Object input, int i, int[] status, byte[][] payloads) {
+		if ((item.state() & Flags.INGRESS) == 0) {
+			return true;
+		}
+		List<FieldError> invalid;
+		try {
+			invalid = this.validator.validate(input);
+		}
+		catch (RuntimeException ex) {
+			// A broken constraint (a bug in the application) is not the client's fault.
+			logger.error("Stage '" + this.stage.name() + "' could not validate an input", ex);
+			fail(status, payloads, i, Flags.INTERNAL_ERROR, "inference internal error: the input could not be validated");
+			return false;
+		}
+		if (invalid.isEmpty()) {
+			return true;
+		}
+		fail(status, payloads, i, Flags.VALIDATION_ERROR,
+				new ErrorReport("request validation error: " + describe(invalid), invalid));
+		return false;
+	}
+
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	private void forwardBatch(BatchWorker batchWorker, List<Integer> decoded, Object[] inputs, List<Frame.Item> items,
 			int[] status, byte[][] payloads) {
@@ -122,8 +192,8 @@ public final class StageRunner {
 		}
 		catch (Exception ex) {
 			int flag = flagFor(ex);
-			String detail = detailFor(ex);
-			decoded.forEach((i) -> fail(status, payloads, i, flag, detail));
+			ErrorReport report = reportFor(ex);
+			decoded.forEach((i) -> fail(status, payloads, i, flag, report));
 			return;
 		}
 		for (int k = 0; k < decoded.size(); k++) {
@@ -140,10 +210,27 @@ public final class StageRunner {
 			output = worker.forward(inputs[i]);
 		}
 		catch (Exception ex) {
-			fail(status, payloads, i, flagFor(ex), detailFor(ex));
+			fail(status, payloads, i, flagFor(ex), reportFor(ex));
 			return;
 		}
 		encode(output, items.get(i).state(), i, status, payloads);
+	}
+
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private void forwardStream(StreamWorker worker, int i, Object[] inputs, List<Frame.Item> items,
+			EventChannel channel, int[] status, byte[][] payloads) {
+		try {
+			worker.forward(inputs[i], new Events(items.get(i).id(), channel));
+		}
+		catch (StreamClosedException ex) {
+			// The client has gone: nobody reads how this stream ended.
+		}
+		catch (Exception ex) {
+			fail(status, payloads, i, flagFor(ex), reportFor(ex));
+			return;
+		}
+		status[i] = Flags.OK;
+		payloads[i] = new byte[0];
 	}
 
 	private void encode(Object output, int state, int i, int[] status, byte[][] payloads) {
@@ -191,24 +278,73 @@ public final class StageRunner {
 		return Flags.INTERNAL_ERROR;
 	}
 
-	private String detailFor(Exception ex) {
+	private ErrorReport reportFor(Exception ex) {
 		if (ex instanceof ClientException) {
-			return "bad request: " + ex.getMessage();
+			return new ErrorReport("bad request: " + ex.getMessage());
 		}
-		if (ex instanceof ValidationException) {
-			return "request validation error: " + ex.getMessage();
+		if (ex instanceof ValidationException invalid) {
+			return new ErrorReport("request validation error: " + ex.getMessage(), invalid.getErrors());
 		}
 		if (ex instanceof ServerException) {
-			return "inference internal error: " + ex.getMessage();
+			return new ErrorReport("inference internal error: " + ex.getMessage());
 		}
 		// An unexpected exception's message may hold internals: log it here, tell the client less.
 		logger.error("Stage '" + this.stage.name() + "' failed", ex);
-		return "inference internal error";
+		return new ErrorReport("inference internal error");
+	}
+
+	private static String describe(List<FieldError> errors) {
+		StringBuilder detail = new StringBuilder();
+		for (FieldError error : errors) {
+			detail.append((detail.length() > 0) ? "; " : "").append(error.field()).append(' ').append(error.message());
+		}
+		return detail.toString();
 	}
 
 	private static void fail(int[] status, byte[][] payloads, int i, int flag, String detail) {
+		fail(status, payloads, i, flag, new ErrorReport(detail));
+	}
+
+	private static void fail(int[] status, byte[][] payloads, int i, int flag, ErrorReport report) {
 		status[i] = flag;
-		payloads[i] = detail.getBytes(StandardCharsets.UTF_8);
+		payloads[i] = report.toBytes();
+	}
+
+	/** The events of one task of a streaming stage: JSON, or the text itself for a string. */
+	private final class Events implements EventSink<Object> {
+
+		private final int taskId;
+
+		private final EventChannel channel;
+
+		Events(int taskId, EventChannel channel) {
+			this.taskId = taskId;
+			this.channel = channel;
+		}
+
+		@Override
+		public void send(Object event) {
+			if (event == null) {
+				throw new IllegalArgumentException("An event must not be null");
+			}
+			if (!isOpen()) {
+				throw new StreamClosedException("the client of this stream has gone");
+			}
+			byte[] data = (event instanceof String text) ? text.getBytes(StandardCharsets.UTF_8)
+					: StageRunner.this.codec.encode(event, PayloadFormat.JSON);
+			try {
+				this.channel.send(this.taskId, data);
+			}
+			catch (IOException ex) {
+				throw new StreamClosedException("the server cannot be reached: " + ex.getMessage());
+			}
+		}
+
+		@Override
+		public boolean isOpen() {
+			return this.channel.isOpen(this.taskId);
+		}
+
 	}
 
 }

@@ -8,7 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -40,6 +44,8 @@ public final class WorkerProcess implements SmartLifecycle {
 
 	private final PayloadCodec codec;
 
+	private final InputValidator validator;
+
 	private final String stageName;
 
 	private final int workerId;
@@ -59,6 +65,7 @@ public final class WorkerProcess implements SmartLifecycle {
 	 * @param beanFactory where the stage bean lives
 	 * @param registry the stages, resolved as the server resolved them
 	 * @param codec the payload codec
+	 * @param validator checks each ingress input after decoding
 	 * @param stageName the stage to serve
 	 * @param workerId this worker's id
 	 * @param socket the stage's socket
@@ -66,10 +73,11 @@ public final class WorkerProcess implements SmartLifecycle {
 	 * @param maxItemBytes the largest payload of one task
 	 */
 	public WorkerProcess(ConfigurableListableBeanFactory beanFactory, StageRegistry registry, PayloadCodec codec,
-			String stageName, int workerId, Path socket, long parentPid, int maxItemBytes) {
+			InputValidator validator, String stageName, int workerId, Path socket, long parentPid, int maxItemBytes) {
 		this.beanFactory = beanFactory;
 		this.registry = registry;
 		this.codec = codec;
+		this.validator = validator;
 		this.stageName = stageName;
 		this.workerId = workerId;
 		this.socket = socket;
@@ -106,7 +114,8 @@ public final class WorkerProcess implements SmartLifecycle {
 			throw new MosecConfigurationException("This worker was started for stage '" + this.stageName
 					+ "', which this application does not define");
 		}
-		StageRunner runner = new StageRunner(stage, this.beanFactory.getBean(stage.beanName()), this.codec);
+		StageRunner runner = new StageRunner(stage, this.beanFactory.getBean(stage.beanName()), this.codec,
+				this.validator);
 		long created = System.nanoTime();
 		logger.info("Warming up stage '" + this.stageName + "' (stage bean created in " + (created - started) / 1_000_000
 				+ " ms)");
@@ -131,17 +140,22 @@ public final class WorkerProcess implements SmartLifecycle {
 		logger.info("Warmed up: " + examples + " example(s) in " + (warmed - created) / 1_000_000
 				+ " ms; connected, ready");
 		this.running = true;
-		Thread serving = new Thread(() -> serve(runner), "mosec-worker-" + this.stageName + "-" + this.workerId);
+		Thread serving = new Thread(() -> serve(runner, stage.streaming()), "mosec-worker-" + this.stageName + "-" + this.workerId);
 		serving.setDaemon(false);
 		serving.start();
 	}
 
-	private void serve(StageRunner runner) {
+	private void serve(StageRunner runner, boolean streaming) {
 		int status = 0;
 		try {
-			Frame batch;
-			while ((batch = this.channel.read()) != null) {
-				this.channel.write(runner.run(batch));
+			if (streaming) {
+				serveStreams(runner);
+			}
+			else {
+				Frame batch;
+				while ((batch = this.channel.read()) != null) {
+					this.channel.write(runner.run(batch));
+				}
 			}
 		}
 		catch (IOException ex) {
@@ -153,6 +167,63 @@ public final class WorkerProcess implements SmartLifecycle {
 		}
 		// The socket closed: the server is stopping or gone. Exit, closing the context on the way.
 		System.exit(status);
+	}
+
+	/**
+	 * A streaming stage reads while it runs: the server may cancel a task mid-stream. A reader
+	 * thread takes every frame (cancellations at once, batches handed over), this thread runs
+	 * batches and writes their events and replies; the channel reads and writes without a
+	 * shared lock.
+	 */
+	private void serveStreams(StageRunner runner) throws IOException {
+		BlockingQueue<Optional<Frame>> batches = new LinkedBlockingQueue<>();
+		Set<Integer> running = ConcurrentHashMap.newKeySet();
+		Set<Integer> cancelled = ConcurrentHashMap.newKeySet();
+		Thread reader = new Thread(() -> {
+			try {
+				Frame frame;
+				while ((frame = this.channel.read()) != null) {
+					if (frame.flag() == Flags.CANCEL) {
+						// Only tasks of the batch in hand: a late cancel must not stop a later task of the same id.
+						frame.items().stream().map(Frame.Item::id).filter(running::contains).forEach(cancelled::add);
+					}
+					else {
+						running.clear();
+						cancelled.clear();
+						frame.items().forEach((item) -> running.add(item.id()));
+						batches.add(Optional.of(frame));
+					}
+				}
+			}
+			catch (IOException ex) {
+				logger.info("The server closed the connection: " + ex.getMessage());
+			}
+			batches.add(Optional.empty());
+		}, "mosec-worker-" + this.stageName + "-" + this.workerId + "-reader");
+		reader.setDaemon(true);
+		reader.start();
+		EventChannel events = new EventChannel() {
+
+			@Override
+			public void send(int taskId, byte[] data) throws IOException {
+				WorkerProcess.this.channel.write(new Frame(Flags.STREAM_EVENT, List.of(new Frame.Item(taskId, Flags.OK, data))));
+			}
+
+			@Override
+			public boolean isOpen(int taskId) {
+				return !cancelled.contains(taskId);
+			}
+
+		};
+		try {
+			Optional<Frame> batch;
+			while ((batch = batches.take()).isPresent()) {
+				this.channel.write(runner.run(batch.get(), events));
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Override
