@@ -54,6 +54,21 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void documentsTheRouteInOpenApiAndServesSwaggerUi() {
+		this.client.get().uri("/v3/api-docs").exchange()
+			.expectStatus().isOk()
+			.expectBody()
+			.jsonPath("$.paths['/v1/embeddings'].post.requestBody.content['application/json'].schema.$ref")
+			.isEqualTo("#/components/schemas/EmbeddingRequest")
+			.jsonPath("$.paths['/v1/embeddings'].post.responses['200'].content['application/msgpack'].schema.$ref")
+			.isEqualTo("#/components/schemas/EmbeddingResponse")
+			.jsonPath("$.paths['/v1/embeddings'].post.responses['422'].description").exists();
+		this.client.get().uri("/webjars/swagger-ui/index.html").exchange()
+			.expectStatus().isOk()
+			.expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML);
+	}
+
+	@Test
 	void embedsAListOfTextsInOrder() throws Exception {
 		byte[] body = this.client.post().uri("/v1/embeddings").contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"input\": [\"a cat\", \"a dog\", \"the stock market fell sharply today\"]}")
