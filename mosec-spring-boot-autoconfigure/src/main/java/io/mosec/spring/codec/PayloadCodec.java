@@ -5,14 +5,19 @@ import java.lang.reflect.Type;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.value.ValueType;
 import org.msgpack.jackson.dataformat.MessagePackMapper;
 
 /**
@@ -30,9 +35,12 @@ public final class PayloadCodec {
 
 	private final ObjectMapper msgpack;
 
+	private final int maxNestingDepth;
+
 	public PayloadCodec() {
 		this.json = configure(JsonMapper.builder().build());
 		this.msgpack = configure(new MessagePackMapper());
+		this.maxNestingDepth = this.json.getFactory().streamReadConstraints().getMaxNestingDepth();
 	}
 
 	private static ObjectMapper configure(ObjectMapper mapper) {
@@ -60,6 +68,9 @@ public final class PayloadCodec {
 			return bytes;
 		}
 		try {
+			if (format == PayloadFormat.MSGPACK) {
+				checkMsgpackNesting(bytes);
+			}
 			ObjectMapper mapper = mapper(format);
 			JavaType javaType = mapper.getTypeFactory().constructType(type);
 			Object value = mapper.readValue(bytes, javaType);
@@ -75,6 +86,58 @@ public final class PayloadCodec {
 			// msgpack's own reader signals truncated or malformed input with unchecked exceptions.
 			throw new PayloadDecodingException("malformed msgpack: " + ex.getClass().getSimpleName(), ex);
 		}
+		catch (RuntimeException ex) {
+			if (format != PayloadFormat.MSGPACK) {
+				throw ex;
+			}
+			// msgpack-jackson's parser also fails on some malformed input with a bare NullPointerException
+			// (found by IngressDecodingFuzzTests): still the payload's fault, not the server's.
+			throw new PayloadDecodingException("malformed msgpack", ex);
+		}
+	}
+
+	/**
+	 * Refuses msgpack nested deeper than JSON may be. Jackson's JSON parser enforces
+	 * {@link StreamReadConstraints#getMaxNestingDepth()}, msgpack-jackson's does not, and a value
+	 * nested 100,000 deep decodes into a structure no serializer can walk back without
+	 * overflowing its stack. One pass over the headers with msgpack's own unpacker, no values
+	 * read; what it cannot parse is left to the decoder to report.
+	 */
+	private void checkMsgpackNesting(byte[] bytes) throws StreamConstraintsException {
+		int depth = deepestMsgpackNesting(bytes, this.maxNestingDepth + 1);
+		if (depth > this.maxNestingDepth) {
+			throw new StreamConstraintsException("Document nesting depth (" + depth + ") exceeds the maximum allowed ("
+					+ this.maxNestingDepth + ")");
+		}
+	}
+
+	private static int deepestMsgpackNesting(byte[] bytes, int stopAt) {
+		long[] remaining = new long[stopAt + 1];
+		int depth = 0;
+		int deepest = 0;
+		remaining[0] = 1;
+		try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(bytes)) {
+			while (depth >= 0 && deepest < stopAt && unpacker.hasNext()) {
+				if (remaining[depth] == 0) {
+					depth--;
+					continue;
+				}
+				remaining[depth]--;
+				ValueType type = unpacker.getNextFormat().getValueType();
+				if (type == ValueType.ARRAY || type == ValueType.MAP) {
+					long size = (type == ValueType.ARRAY) ? unpacker.unpackArrayHeader() : 2L * unpacker.unpackMapHeader();
+					remaining[++depth] = size;
+					deepest = Math.max(deepest, depth);
+				}
+				else {
+					unpacker.skipValue();
+				}
+			}
+		}
+		catch (IOException | MessagePackException ex) {
+			// Malformed: the decoder says how.
+		}
+		return deepest;
 	}
 
 	/**

@@ -75,4 +75,30 @@ class PayloadCodecTests {
 			.isThrownBy(() -> this.codec.decode(truncated, PayloadFormat.MSGPACK, Map.class));
 	}
 
+	@Test
+	void refusesDeeplyNestedJsonAndMsgpackWithoutOverflowingTheStack() {
+		int depth = 100_000;
+		byte[] json = ("[".repeat(depth) + "]".repeat(depth)).getBytes(StandardCharsets.UTF_8);
+		byte[] msgpack = new byte[depth + 1];
+		java.util.Arrays.fill(msgpack, (byte) 0x91); // an array of one element, nested
+		msgpack[depth] = (byte) 0x90; // the innermost array is empty
+		for (Object type : List.of(Object.class, new TypeReference<List<Object>>() {
+		}.getType())) {
+			assertThatExceptionOfType(PayloadDecodingException.class)
+				.isThrownBy(() -> this.codec.decode(json, PayloadFormat.JSON, (java.lang.reflect.Type) type))
+				.withMessageContaining("nesting depth");
+			assertThatExceptionOfType(PayloadDecodingException.class)
+				.isThrownBy(() -> this.codec.decode(msgpack, PayloadFormat.MSGPACK, (java.lang.reflect.Type) type))
+				.withMessageContaining("nesting depth");
+		}
+	}
+
+	@Test
+	void refusesNumbersWithMoreDigitsThanAnyInputNeeds() {
+		byte[] huge = ("{\"x\": 1" + "0".repeat(5000) + "}").getBytes(StandardCharsets.UTF_8);
+		assertThatExceptionOfType(PayloadDecodingException.class)
+			.isThrownBy(() -> this.codec.decode(huge, PayloadFormat.JSON, Object.class))
+			.withMessageContaining("Number value length");
+	}
+
 }
