@@ -8,7 +8,7 @@ import java.util.Map;
 import io.mosec.spring.task.Task;
 import io.mosec.spring.task.TaskResult;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Signal;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 import org.springframework.http.codec.ServerSentEvent;
@@ -56,14 +56,13 @@ final class EventStreams {
 	 */
 	static Flux<ServerSentEvent<Object>> withKeepAlive(Flux<ServerSentEvent<Object>> events, Duration interval,
 			Scheduler timer) {
-		Flux<ServerSentEvent<Object>> comments = Flux.interval(interval, interval, timer).map((tick) -> KEEP_ALIVE_COMMENT);
-		// Each signal replaces the comments that followed the previous one (switchMap cancels them).
-		return events.materialize().startWith(Signal.next(START)).switchMap((signal) -> {
-			if (signal.isOnNext()) {
-				Flux<ServerSentEvent<Object>> event = (signal.get() == START) ? Flux.empty() : Flux.just(signal.get());
-				return event.concatWith(comments);
-			}
-			return signal.isOnError() ? Flux.error(signal.getThrowable()) : Flux.empty();
+		return events.publish((shared) -> {
+			// Each event restarts the comment timer (switchMap cancels the previous one). Events
+			// themselves never pass through switchMap: it drops what a slow reader has not taken yet.
+			Flux<ServerSentEvent<Object>> comments = shared.startWith(START)
+				.switchMap((event) -> Flux.interval(interval, interval, timer).map((tick) -> KEEP_ALIVE_COMMENT))
+				.takeUntilOther(shared.then(Mono.just(Boolean.TRUE)));
+			return Flux.merge(shared, comments);
 		});
 	}
 

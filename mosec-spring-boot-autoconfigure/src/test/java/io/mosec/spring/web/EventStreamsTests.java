@@ -2,12 +2,18 @@ package io.mosec.spring.web;
 
 import java.time.Duration;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 import org.springframework.http.codec.ServerSentEvent;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Keep-alive comments on an idle event stream.
@@ -52,6 +58,28 @@ class EventStreamsTests {
 			.expectNoEvent(Duration.ofSeconds(1))
 			.expectNext("data late")
 			.verifyComplete();
+	}
+
+	@Test
+	void losesNoEventWhenTheReaderIsSlowerThanTheStage() {
+		// The stage sends its events at once, as a worker does; the reader takes one at a time, as a
+		// response written to a slow socket does.
+		Sinks.Many<ServerSentEvent<Object>> stage = Sinks.many().unicast().onBackpressureBuffer();
+		for (int n = 1; n <= 100; n++) {
+			stage.tryEmitNext(ServerSentEvent.builder((Object) n).build());
+		}
+		stage.tryEmitComplete();
+		List<Object> received = new ArrayList<>();
+		StepVerifier.create(EventStreams.withKeepAlive(stage.asFlux(), EventStreams.KEEP_ALIVE, Schedulers.parallel())
+			.map(ServerSentEvent::data)
+			.limitRate(1), 0)
+			.thenRequest(1)
+			.consumeNextWith(received::add)
+			.thenRequest(Long.MAX_VALUE)
+			.recordWith(() -> received)
+			.thenConsumeWhile((event) -> true)
+			.verifyComplete();
+		assertThat(received).hasSize(100);
 	}
 
 	private static Flux<ServerSentEvent<Object>> event(String data, int afterSeconds) {
