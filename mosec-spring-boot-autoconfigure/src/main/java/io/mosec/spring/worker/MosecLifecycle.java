@@ -100,4 +100,14 @@ public class MosecLifecycle implements SmartLifecycle, ApplicationListener<Conte
 		return PHASE;
 	}
 
+	/**
+	 * Not pausable: stopping drains the requests and ends the worker processes, a shutdown
+	 * that cannot be undone by a restart. A paused context (Spring's test context cache pauses
+	 * the contexts it is not using) keeps its workers.
+	 */
+	@Override
+	public boolean isPauseable() {
+		return false;
+	}
+
 }

@@ -59,6 +59,19 @@ class MosecAutoConfigurationTests {
 	}
 
 	@Test
+	void keepsServingWhenTheContextIsPausedAndResumed() {
+		this.runner.withUserConfiguration(TwoStages.class).run((context) -> {
+			// Spring's test context cache pauses the contexts it is not using; our stop is a shutdown.
+			context.getSourceApplicationContext().pause();
+			assertThat(context.getBean(MosecLifecycle.class).isRunning()).isTrue();
+			assertThat(context.getBean(io.mosec.spring.task.InFlightTable.class).admission())
+				.isEqualTo(io.mosec.spring.task.InFlightTable.Admission.ADMITTED);
+			context.getSourceApplicationContext().restart();
+			assertThat(context.getBean(MosecLifecycle.class).isRunning()).isTrue();
+		});
+	}
+
+	@Test
 	void backsOffInAnApplicationThatIsNotAReactiveWebApplication() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(MosecAutoConfiguration.class, MosecWebAutoConfiguration.class))
