@@ -29,7 +29,7 @@ public final class WorkerLauncher {
 	/** Properties the launcher sets itself; forwarded arguments must not set them twice. */
 	private static final List<String> OWN_PROPERTIES = List.of("--mosec.internal.", "--spring.main.web-application-type",
 			"--spring.main.lazy-initialization", "--spring.main.banner-mode", "--logging.pattern.console",
-			"--logging.structured.format.console");
+			"--logging.structured.format.console", "--management.endpoints.access.default");
 
 	private static final String CHILD_LOG_PATTERN = "%-5level %logger{36} : %msg%n";
 
@@ -92,13 +92,20 @@ public final class WorkerLauncher {
 				List.of("--" + WorkerMain.SOURCES_PROPERTY + "=" + String.join(",", names)), forwardedArguments);
 	}
 
-	private static boolean isSpringBootJar(String path) {
+	static boolean isSpringBootJar(String path) {
 		if (!new File(path).isFile()) {
 			return false;
 		}
 		try (JarFile jar = new JarFile(path)) {
 			Manifest manifest = jar.getManifest();
-			return manifest != null && manifest.getMainAttributes().getValue("Start-Class") != null;
+			if (manifest == null) {
+				return false;
+			}
+			// A fat jar names its Start-Class; the application.jar that `-Djarmode=tools extract` makes for
+			// container images names its Main-Class and Boot's version. A test runner's jar has neither.
+			java.util.jar.Attributes attributes = manifest.getMainAttributes();
+			return attributes.getValue("Start-Class") != null
+					|| attributes.getValue("Spring-Boot-Version") != null && attributes.getValue("Main-Class") != null;
 		}
 		catch (IOException ex) {
 			return false;
@@ -128,6 +135,9 @@ public final class WorkerLauncher {
 		command.add("--spring.main.web-application-type=none");
 		command.add("--spring.main.lazy-initialization=true");
 		command.add("--spring.main.banner-mode=off");
+		// A worker serves no endpoint: its health is the server's business (and a readiness group that
+		// includes the server's mosec contributor would not find it here).
+		command.add("--management.endpoints.access.default=none");
 		// Plain lines: the server logs each one with the stage and worker as fields, structured or not.
 		command.add("--logging.structured.format.console=");
 		command.add("--logging.pattern.console=" + CHILD_LOG_PATTERN);

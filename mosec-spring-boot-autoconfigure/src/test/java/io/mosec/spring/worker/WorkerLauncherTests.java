@@ -53,4 +53,30 @@ class WorkerLauncherTests {
 			.noneMatch((option) -> option.startsWith("-agentlib:") || option.startsWith("-javaagent:"));
 	}
 
+	@Test
+	void relaunchesFatJarsAndExtractedApplicationJarsButNotATestRunnersJar(@org.junit.jupiter.api.io.TempDir java.nio.file.Path temp)
+			throws Exception {
+		assertThat(WorkerLauncher.isSpringBootJar(jar(temp, "fat.jar", "Main-Class", "org.springframework.boot.loader.launch.JarLauncher",
+				"Start-Class", "com.example.App"))).isTrue();
+		assertThat(WorkerLauncher.isSpringBootJar(jar(temp, "application.jar", "Main-Class", "com.example.App",
+				"Spring-Boot-Version", "4.0.7"))).isTrue();
+		assertThat(WorkerLauncher.isSpringBootJar(jar(temp, "surefirebooter.jar", "Main-Class",
+				"org.apache.maven.surefire.booter.ForkedBooter"))).isFalse();
+		assertThat(WorkerLauncher.isSpringBootJar(temp.resolve("missing.jar").toString())).isFalse();
+	}
+
+	private static String jar(java.nio.file.Path directory, String name, String... attributes) throws Exception {
+		java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+		manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+		for (int i = 0; i < attributes.length; i += 2) {
+			manifest.getMainAttributes().putValue(attributes[i], attributes[i + 1]);
+		}
+		java.nio.file.Path jar = directory.resolve(name);
+		try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar),
+				manifest)) {
+			// A manifest is all it takes.
+		}
+		return jar.toString();
+	}
+
 }
