@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageInsufficientBufferException;
 import org.msgpack.core.MessagePackException;
 import org.msgpack.core.MessageUnpacker;
 import org.msgpack.value.ValueType;
@@ -84,7 +85,8 @@ public final class PayloadCodec {
 		}
 		catch (MessagePackException ex) {
 			// msgpack's own reader signals truncated or malformed input with unchecked exceptions.
-			throw new PayloadDecodingException("malformed msgpack: " + ex.getClass().getSimpleName(), ex);
+			throw new PayloadDecodingException((ex instanceof MessageInsufficientBufferException)
+					? "malformed msgpack: the payload ends in the middle of a value" : "malformed msgpack", ex);
 		}
 		catch (RuntimeException ex) {
 			if (format != PayloadFormat.MSGPACK) {

@@ -101,4 +101,19 @@ class PayloadCodecTests {
 			.withMessageContaining("Number value length");
 	}
 
+	@Test
+	void neverLetsAPayloadChooseTheClassItBecomes() {
+		byte[] typedArray = "[\"java.lang.ProcessBuilder\", {\"command\": [\"id\"]}]".getBytes(StandardCharsets.UTF_8);
+		byte[] typedObject = "{\"@class\": \"java.io.File\", \"path\": \"/etc/passwd\"}".getBytes(StandardCharsets.UTF_8);
+		assertThat(this.codec.decode(typedArray, PayloadFormat.JSON, Object.class))
+			.isEqualTo(List.of("java.lang.ProcessBuilder", Map.of("command", List.of("id"))));
+		assertThat(this.codec.decode(typedObject, PayloadFormat.JSON, Object.class))
+			.isEqualTo(Map.of("@class", "java.io.File", "path", "/etc/passwd"));
+		record Holder(Object value) {
+		}
+		byte[] nested = "{\"value\": [\"java.io.File\", \"/etc/passwd\"]}".getBytes(StandardCharsets.UTF_8);
+		assertThat(((Holder) this.codec.decode(nested, PayloadFormat.JSON, Holder.class)).value())
+			.isEqualTo(List.of("java.io.File", "/etc/passwd"));
+	}
+
 }
