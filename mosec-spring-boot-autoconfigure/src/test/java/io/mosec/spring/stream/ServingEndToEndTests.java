@@ -28,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,11 +37,7 @@ import static org.awaitility.Awaitility.await;
  * Streaming answers, two routes sharing a stage, and validated inputs, with every stage in
  * worker processes behind the real HTTP front end.
  */
-@SpringBootTest(classes = ServingStages.Application.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "mosec.worker.mode=process", "mosec.timeout=10s", "mosec.routes[0].path=/left",
-				"mosec.routes[0].stages=tag", "mosec.routes[1].path=/right", "mosec.routes[1].stages=tag,describe",
-				"mosec.routes[2].path=/count", "mosec.routes[2].stages=count", "mosec.routes[3].path=/greet",
-				"mosec.routes[3].stages=greet" })
+@ServingTest
 class ServingEndToEndTests {
 
 	final ObjectMapper json = JsonMapper.builder().build();

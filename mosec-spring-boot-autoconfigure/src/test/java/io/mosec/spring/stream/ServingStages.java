@@ -15,6 +15,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -138,7 +139,7 @@ public final class ServingStages {
 	}
 
 	/** A person to greet, with constraints. */
-	public record Person(@NotBlank String name, @NotNull @Min(0) @Max(150) Integer age) {
+	public record Person(@NotBlank @Size(max = 100) String name, @NotNull @Min(0) @Max(150) Integer age) {
 
 	}
 
