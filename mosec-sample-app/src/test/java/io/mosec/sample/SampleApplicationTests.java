@@ -54,6 +54,13 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void servesTheProbesTheKubernetesManifestsUse() {
+		for (String probe : java.util.List.of("/actuator/health/liveness", "/actuator/health/readiness")) {
+			this.client.get().uri(probe).exchange().expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("UP");
+		}
+	}
+
+	@Test
 	void documentsTheRouteInOpenApiAndServesSwaggerUi() {
 		this.client.get().uri("/v3/api-docs").exchange()
 			.expectStatus().isOk()
