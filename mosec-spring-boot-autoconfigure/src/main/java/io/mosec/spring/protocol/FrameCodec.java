@@ -28,16 +28,25 @@ public final class FrameCodec {
 		if (items.size() > 0xFFFF) {
 			throw new IllegalArgumentException("a frame holds at most 65535 items, not " + items.size());
 		}
-		int size = HEADER_BYTES;
-		for (Frame.Item item : items) {
-			size += ITEM_HEADER_BYTES + item.payload().length;
-		}
-		ByteBuffer buffer = ByteBuffer.allocate(size);
+		ByteBuffer buffer = ByteBuffer.allocate(encodedSize(frame));
 		buffer.putShort((short) frame.flag()).putShort((short) items.size());
 		for (Frame.Item item : items) {
 			buffer.putInt(item.id()).putShort((short) item.state()).putInt(item.payload().length).put(item.payload());
 		}
 		return buffer.flip();
+	}
+
+	/**
+	 * The size of a frame on the wire.
+	 * @param frame the frame
+	 * @return its encoded size in bytes
+	 */
+	public static int encodedSize(Frame frame) {
+		int size = HEADER_BYTES;
+		for (Frame.Item item : frame.items()) {
+			size += ITEM_HEADER_BYTES + item.payload().length;
+		}
+		return size;
 	}
 
 	/**

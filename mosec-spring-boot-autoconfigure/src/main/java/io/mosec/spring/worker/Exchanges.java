@@ -31,11 +31,23 @@ final class Exchanges {
 	 */
 	static Mono<WorkerReply> run(StageDefinition stage, int workerId, Supplier<Frame> exchange, Executor executor,
 			Consumer<Throwable> finished, Runnable timedOut) {
-		CompletableFuture<WorkerReply> call = CompletableFuture.supplyAsync(() -> {
-			long started = System.nanoTime();
-			Frame reply = exchange.get();
-			return new WorkerReply(workerId, reply, System.nanoTime() - started);
-		}, executor);
+		return run(stage, workerId, () -> CompletableFuture.supplyAsync(exchange, executor), finished, timedOut);
+	}
+
+	/**
+	 * Runs an exchange that answers asynchronously.
+	 * @param stage the stage (for its timeout)
+	 * @param workerId the worker
+	 * @param exchange starts the exchange and returns its reply to come
+	 * @param finished called when the reply arrives or the exchange fails, even long after a timeout
+	 * @param timedOut called when the stage timeout passes first
+	 * @return the reply, or a {@link StageTimeoutException}
+	 */
+	static Mono<WorkerReply> run(StageDefinition stage, int workerId, Supplier<CompletableFuture<Frame>> exchange,
+			Consumer<Throwable> finished, Runnable timedOut) {
+		long started = System.nanoTime();
+		CompletableFuture<WorkerReply> call = exchange.get()
+			.thenApply((reply) -> new WorkerReply(workerId, reply, System.nanoTime() - started));
 		call.whenComplete((reply, ex) -> finished.accept(ex));
 		// The caller waits on a copy: when the timeout wins, the call's late outcome goes nowhere.
 		CompletableFuture<WorkerReply> answer = call.copy().orTimeout(stage.timeout().toMillis(), TimeUnit.MILLISECONDS);

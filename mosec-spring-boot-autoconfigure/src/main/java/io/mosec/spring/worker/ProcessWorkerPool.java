@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.LongAdder;
 import io.mosec.spring.protocol.Flags;
 import io.mosec.spring.protocol.Frame;
 import io.mosec.spring.protocol.FrameChannel;
+import io.mosec.spring.protocol.FrameCodec;
 import io.mosec.spring.protocol.MalformedFrameException;
 import io.mosec.spring.stage.StageDefinition;
 import org.apache.commons.logging.Log;
@@ -141,7 +142,6 @@ public final class ProcessWorkerPool implements WorkerPool {
 		return this.idle.acquire()
 			.flatMap((connection) -> Exchanges.run(this.stage, connection.worker.id,
 					() -> connection.exchange(batch, events),
-					connection.io,
 					(ex) -> {
 						if (ex == null && !connection.broken) {
 							this.idle.release(connection);
@@ -411,8 +411,17 @@ public final class ProcessWorkerPool implements WorkerPool {
 
 	}
 
-	/** The connection to one live worker process, with one batch in flight at a time. */
+	/**
+	 * The connection to one live worker process, with one batch in flight at a time. A batch is
+	 * written by whichever thread dispatches it (large ones by the connection's I/O thread, so
+	 * that an event loop never waits on a socket), and a reader thread that always waits on the
+	 * socket completes it: one thread hand-off per batch fewer than writing and reading on an
+	 * I/O thread.
+	 */
 	private final class Connection {
+
+		/** Frames up to this size go out on the dispatching thread; the socket buffer takes them at once. */
+		private static final int DIRECT_WRITE_BYTES = 64 * 1024;
 
 		private final Supervised worker;
 
@@ -424,39 +433,82 @@ public final class ProcessWorkerPool implements WorkerPool {
 
 		private volatile boolean broken;
 
+		private volatile CompletableFuture<Frame> reply;
+
+		private volatile BatchEvents events = BatchEvents.NONE;
+
 		Connection(Supervised worker, Process process, FrameChannel channel) {
 			this.worker = worker;
 			this.process = process;
 			this.channel = channel;
-			this.io = Executors.newSingleThreadExecutor(
-					daemonThreads("mosec-" + ProcessWorkerPool.this.stage.name() + "-" + worker.id + "-io-"));
+			String prefix = "mosec-" + ProcessWorkerPool.this.stage.name() + "-" + worker.id;
+			this.io = Executors.newSingleThreadExecutor(daemonThreads(prefix + "-io-"));
+			daemonThreads(prefix + "-reader-").newThread(this::readReplies).start();
 		}
 
 		/**
-		 * Sends a batch and reads until its reply; a streaming stage's events come first.
+		 * Sends a batch; the reply (after a streaming stage's events) completes the future.
 		 */
-		Frame exchange(Frame batch, BatchEvents events) {
+		CompletableFuture<Frame> exchange(Frame batch, BatchEvents events) {
+			CompletableFuture<Frame> reply = new CompletableFuture<>();
+			this.events = events;
+			this.reply = reply;
+			if (this.broken) {
+				reply.completeExceptionally(new WorkerExitedException(describe()));
+				return reply;
+			}
+			if (FrameCodec.encodedSize(batch) <= DIRECT_WRITE_BYTES) {
+				send(batch, reply, events);
+			}
+			else {
+				this.io.execute(() -> send(batch, reply, events));
+			}
+			return reply;
+		}
+
+		private void send(Frame batch, CompletableFuture<Frame> reply, BatchEvents events) {
 			try {
 				write(batch);
 				if (ProcessWorkerPool.this.stage.streaming()) {
 					events.started(this::cancel);
 				}
-				Frame reply;
-				while ((reply = this.channel.read()) != null && reply.flag() == Flags.STREAM_EVENT) {
-					for (Frame.Item event : reply.items()) {
-						events.event(event.id(), event.payload());
+			}
+			catch (IOException ex) {
+				this.broken = true;
+				reply.completeExceptionally(new WorkerExitedException(describe(), ex));
+			}
+		}
+
+		private void readReplies() {
+			Throwable failure = null;
+			try {
+				Frame frame;
+				while ((frame = this.channel.read()) != null) {
+					if (frame.flag() == Flags.STREAM_EVENT) {
+						BatchEvents events = this.events;
+						for (Frame.Item event : frame.items()) {
+							events.event(event.id(), event.payload());
+						}
+						continue;
 					}
-				}
-				if (reply != null) {
-					return reply;
+					CompletableFuture<Frame> reply = this.reply;
+					this.reply = null;
+					if (reply == null) {
+						throw new MalformedFrameException("a reply without a batch");
+					}
+					// Completing runs the batch's continuation here, which may dispatch the next batch.
+					reply.complete(frame);
 				}
 			}
 			catch (IOException | MalformedFrameException ex) {
-				this.broken = true;
-				throw new WorkerExitedException(describe(), ex);
+				failure = ex;
 			}
 			this.broken = true;
-			throw new WorkerExitedException(describe());
+			CompletableFuture<Frame> reply = this.reply;
+			if (reply != null) {
+				reply.completeExceptionally((failure != null) ? new WorkerExitedException(describe(), failure)
+						: new WorkerExitedException(describe()));
+			}
 		}
 
 		/** Tells the worker a task's client has gone; its stream ends at its next event. */
@@ -469,7 +521,7 @@ public final class ProcessWorkerPool implements WorkerPool {
 			}
 		}
 
-		// Batches go out on the I/O thread, cancellations from wherever the client went away.
+		// Batches go out from dispatching threads, cancellations from wherever the client went away.
 		private synchronized void write(Frame frame) throws IOException {
 			this.channel.write(frame);
 		}
