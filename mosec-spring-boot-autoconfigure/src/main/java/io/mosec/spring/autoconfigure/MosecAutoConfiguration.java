@@ -15,6 +15,7 @@ import io.mosec.spring.task.InFlightTable;
 import io.mosec.spring.worker.MosecLifecycle;
 import io.mosec.spring.worker.ProcessWorkerPool;
 import io.mosec.spring.worker.SocketDirectory;
+import io.mosec.spring.worker.StageTimer;
 import io.mosec.spring.worker.ThreadWorkerPool;
 import io.mosec.spring.worker.WorkerLauncher;
 import io.mosec.spring.worker.WorkerPoolFactory;
@@ -85,6 +86,12 @@ public final class MosecAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	StageTimer mosecStageTimer() {
+		return new StageTimer();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	MosecLifecycle mosecLifecycle(Pipeline pipeline, InFlightTable inFlight, MosecProperties properties) {
 		return new MosecLifecycle(pipeline, inFlight, properties.getTimeout());
 	}
@@ -96,9 +103,9 @@ public final class MosecAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		WorkerPoolFactory mosecWorkerPoolFactory(ConfigurableListableBeanFactory beanFactory, PayloadCodec codec,
-				ObjectProvider<InputValidator> validator) {
+				ObjectProvider<InputValidator> validator, StageTimer timer) {
 			return (stage) -> new ThreadWorkerPool(stage, () -> beanFactory.getBean(stage.beanName()), codec,
-					validator.getIfAvailable(() -> InputValidator.NONE));
+					validator.getIfAvailable(() -> InputValidator.NONE), timer);
 		}
 
 	}
@@ -150,12 +157,12 @@ public final class MosecAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		WorkerPoolFactory mosecWorkerPoolFactory(SocketDirectory socketDirectory, WorkerLauncher launcher,
-				MosecProperties properties) {
+				MosecProperties properties, StageTimer timer) {
 			AtomicInteger index = new AtomicInteger();
 			return (stage) -> new ProcessWorkerPool(stage,
 					socketDirectory.socketFor(index.getAndIncrement(), stage.name()), launcher,
 					properties.getWorker().getStartupTimeout(), properties.getWorker().getShutdownTimeout(),
-					properties.workerPayloadLimit());
+					properties.workerPayloadLimit(), timer);
 		}
 
 	}

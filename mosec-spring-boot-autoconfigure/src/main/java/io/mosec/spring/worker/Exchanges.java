@@ -2,8 +2,6 @@ package io.mosec.spring.worker;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -29,9 +27,9 @@ final class Exchanges {
 	 * @param timedOut called when the stage timeout passes first
 	 * @return the reply, or a {@link StageTimeoutException}
 	 */
-	static Mono<WorkerReply> run(StageDefinition stage, int workerId, Supplier<Frame> exchange, Executor executor,
-			Consumer<Throwable> finished, Runnable timedOut) {
-		return run(stage, workerId, () -> CompletableFuture.supplyAsync(exchange, executor), finished, timedOut);
+	static Mono<WorkerReply> run(StageDefinition stage, StageTimer timer, int workerId, Supplier<Frame> exchange,
+			Executor executor, Consumer<Throwable> finished, Runnable timedOut) {
+		return run(stage, timer, workerId, () -> CompletableFuture.supplyAsync(exchange, executor), finished, timedOut);
 	}
 
 	/**
@@ -43,22 +41,24 @@ final class Exchanges {
 	 * @param timedOut called when the stage timeout passes first
 	 * @return the reply, or a {@link StageTimeoutException}
 	 */
-	static Mono<WorkerReply> run(StageDefinition stage, int workerId, Supplier<CompletableFuture<Frame>> exchange,
-			Consumer<Throwable> finished, Runnable timedOut) {
+	static Mono<WorkerReply> run(StageDefinition stage, StageTimer timer, int workerId,
+			Supplier<CompletableFuture<Frame>> exchange, Consumer<Throwable> finished, Runnable timedOut) {
 		long started = System.nanoTime();
 		CompletableFuture<WorkerReply> call = exchange.get()
 			.thenApply((reply) -> new WorkerReply(workerId, reply, System.nanoTime() - started));
-		call.whenComplete((reply, ex) -> finished.accept(ex));
 		// The caller waits on a copy: when the timeout wins, the call's late outcome goes nowhere.
-		CompletableFuture<WorkerReply> answer = call.copy().orTimeout(stage.timeout().toMillis(), TimeUnit.MILLISECONDS);
-		answer.whenComplete((reply, ex) -> {
-			if (ex instanceof TimeoutException) {
+		CompletableFuture<WorkerReply> answer = call.copy();
+		Runnable cancelTimeout = timer.schedule(() -> {
+			if (answer.completeExceptionally(new StageTimeoutException(
+					"stage '" + stage.name() + "' exceeded its timeout of " + stage.timeout()))) {
 				timedOut.run();
 			}
+		}, stage.timeout());
+		call.whenComplete((reply, ex) -> {
+			cancelTimeout.run();
+			finished.accept(ex);
 		});
-		return Mono.fromFuture(answer)
-			.onErrorMap(TimeoutException.class, (ex) -> new StageTimeoutException(
-					"stage '" + stage.name() + "' exceeded its timeout of " + stage.timeout()));
+		return Mono.fromFuture(answer);
 	}
 
 }

@@ -68,6 +68,8 @@ public final class ProcessWorkerPool implements WorkerPool {
 
 	private final int maxItemBytes;
 
+	private final StageTimer timer;
+
 	private final IdleWorkers<Connection> idle = new IdleWorkers<>();
 
 	private final Supervised[] workers;
@@ -90,10 +92,12 @@ public final class ProcessWorkerPool implements WorkerPool {
 	 * @param startupTimeout how long start may wait for a first ready worker
 	 * @param shutdownTimeout how long close waits for workers to exit before killing them
 	 * @param maxItemBytes the largest payload a worker may send for one task
+	 * @param timer bounds each batch by the stage timeout
 	 */
 	public ProcessWorkerPool(StageDefinition stage, Path socket, WorkerLauncher launcher, Duration startupTimeout,
-			Duration shutdownTimeout, int maxItemBytes) {
+			Duration shutdownTimeout, int maxItemBytes, StageTimer timer) {
 		this.stage = stage;
+		this.timer = timer;
 		this.socket = socket;
 		this.launcher = launcher;
 		this.startupTimeout = startupTimeout;
@@ -140,7 +144,7 @@ public final class ProcessWorkerPool implements WorkerPool {
 	@Override
 	public Mono<WorkerReply> dispatch(Frame batch, BatchEvents events) {
 		return this.idle.acquire()
-			.flatMap((connection) -> Exchanges.run(this.stage, connection.worker.id,
+			.flatMap((connection) -> Exchanges.run(this.stage, this.timer, connection.worker.id,
 					() -> connection.exchange(batch, events),
 					(ex) -> {
 						if (ex == null && !connection.broken) {

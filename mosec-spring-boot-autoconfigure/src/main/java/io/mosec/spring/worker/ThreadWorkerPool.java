@@ -39,17 +39,24 @@ public final class ThreadWorkerPool implements WorkerPool {
 
 	private final InputValidator validator;
 
+	private final StageTimer timer;
+
 	private final IdleWorkers<ThreadWorker> idle = new IdleWorkers<>();
 
 	private final List<ThreadWorker> workers = new ArrayList<>();
 
-	public ThreadWorkerPool(StageDefinition stage, Supplier<Object> bean, PayloadCodec codec) {
-		this(stage, bean, codec, InputValidator.NONE);
-	}
-
+	/**
+	 * Creates the pool; nothing starts before {@link #start()}.
+	 * @param stage the stage
+	 * @param bean the stage's bean
+	 * @param codec decodes inputs and encodes outputs
+	 * @param validator validates ingress inputs
+	 * @param timer bounds each batch by the stage timeout
+	 */
 	public ThreadWorkerPool(StageDefinition stage, Supplier<Object> bean, PayloadCodec codec,
-			InputValidator validator) {
+			InputValidator validator, StageTimer timer) {
 		this.stage = stage;
+		this.timer = timer;
 		this.bean = bean;
 		this.codec = codec;
 		this.validator = validator;
@@ -90,7 +97,7 @@ public final class ThreadWorkerPool implements WorkerPool {
 	public Mono<WorkerReply> dispatch(Frame batch, BatchEvents events) {
 		// The worker is free again when forward returns, not when the caller stops waiting.
 		return this.idle.acquire()
-			.flatMap((worker) -> Exchanges.run(this.stage, worker.id, () -> run(worker, batch, events), worker.executor,
+			.flatMap((worker) -> Exchanges.run(this.stage, this.timer, worker.id, () -> run(worker, batch, events), worker.executor,
 					(ex) -> this.idle.release(worker), () -> {
 					}));
 	}
