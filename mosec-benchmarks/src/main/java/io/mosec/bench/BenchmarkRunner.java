@@ -45,6 +45,9 @@ public final class BenchmarkRunner {
 
 	private final Duration warmUp;
 
+	/** The warm-up of a server that has run load already, at another number of connections. */
+	private final Duration rewarm;
+
 	private final int repeats;
 
 	private final List<Process> started = new ArrayList<>();
@@ -58,8 +61,10 @@ public final class BenchmarkRunner {
 		this.classpath = classpath;
 		this.sampleJar = sampleJar;
 		this.runTime = quick ? Duration.ofSeconds(3) : Duration.ofSeconds(10);
-		// Long enough for the JIT of the server and of its workers: 5 s left some runs half-warm.
-		this.warmUp = quick ? Duration.ofSeconds(2) : Duration.ofSeconds(10);
+		// Long enough for the JIT of the server and of its workers to settle: after 10 s the server's
+		// C2 compiler thread still took 20-40 % of a core during the measured runs; after 30 s, 1-5 %.
+		this.warmUp = quick ? Duration.ofSeconds(2) : Duration.ofSeconds(30);
+		this.rewarm = quick ? Duration.ofSeconds(1) : Duration.ofSeconds(5);
 		this.repeats = quick ? 1 : 3;
 	}
 
@@ -144,6 +149,15 @@ public final class BenchmarkRunner {
 		goal("process-mode throughput at 64 connections, metrics on, at least 0.5 of bare WebFlux",
 				process64.rps / bare64.rps, 0.5, true);
 		goal("added p50 at 1 connection (process mode) at most 0.3 ms", process1.p50 - bare1.p50, 0.3, false);
+		this.report.append("\nWhat a request costs at 64 connections, from /proc over the measured runs: CPU time (user and "
+				+ "system) of the server JVM and of its worker JVMs, and how often their threads were switched out "
+				+ "(a thread that blocks and is woken again costs one).\n\n");
+		this.report.append("| Server | req/s | server CPU µs/req | workers CPU µs/req | server switches/req | "
+				+ "workers switches/req |\n|---|---|---|---|---|---|\n");
+		costRow("bare WebFlux", bare64);
+		costRow("Mosec, thread mode, metrics on", thread64);
+		costRow("Mosec, process mode, metrics on", process64);
+		costRow("Mosec, process mode, metrics off", processNoMetrics64);
 
 		// 2. Batching.
 		Result sleep;
@@ -241,7 +255,8 @@ public final class BenchmarkRunner {
 			.append(", ").append(command("wrk", "--version").lines().findFirst().orElse("wrk").trim()).append(".\n\n");
 		this.report.append("Every load run is `wrk -t1 -c<connections> -d").append(this.runTime.toSeconds())
 			.append("s --latency` against 127.0.0.1 after a ").append(this.warmUp.toSeconds())
-			.append(" s warm-up; the row shows the median of ").append(this.repeats)
+			.append(" s warm-up (").append(this.rewarm.toSeconds())
+			.append(" s for a server that has run load already); the row shows the median of ").append(this.repeats)
 			.append(" runs (by throughput). Ratios compare with the baseline measured in the same run. "
 					+ "wrk shares the 2 cores with the server, as a client on the same machine would.\n");
 	}
@@ -348,13 +363,18 @@ public final class BenchmarkRunner {
 
 	private Result load(Server server, String path, int connections, Path script) throws Exception {
 		System.out.println("  " + server.name + ": " + connections + " connection(s)");
-		wrk(server, path, connections, script, this.warmUp);
+		wrk(server, path, connections, script, server.warmed ? this.rewarm : this.warmUp);
+		server.warmed = true;
 		List<Result> results = new ArrayList<>();
+		Usage[] before = server.usage();
 		for (int i = 0; i < this.repeats; i++) {
 			results.add(wrk(server, path, connections, script, this.runTime));
 		}
+		Usage[] after = server.usage();
+		long requests = results.stream().mapToLong(Result::requests).sum();
 		results.sort(Comparator.comparingDouble((Result result) -> result.rps));
-		return results.get(results.size() / 2);
+		return results.get(results.size() / 2)
+			.withCost(new Cost(after[0].minus(before[0]).per(requests), after[1].minus(before[1]).per(requests)));
 	}
 
 	private Result wrk(Server server, String path, int connections, Path script, Duration duration) throws Exception {
@@ -411,6 +431,12 @@ public final class BenchmarkRunner {
 		}
 	}
 
+	private void costRow(String name, Result result) {
+		Cost cost = result.cost();
+		this.report.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.2f | %.2f |%n", name, fmt(result.rps),
+				cost.server().cpu(), cost.workers().cpu(), cost.server().switches(), cost.workers().switches()));
+	}
+
 	private void goal(String goal, double measured, double target, boolean atLeast) {
 		boolean met = atLeast ? measured >= target : measured <= target;
 		this.report.append(String.format(Locale.ROOT, "%n- Goal: %s. Measured %.2f: **%s**.", goal, measured,
@@ -449,8 +475,17 @@ public final class BenchmarkRunner {
 		}
 	}
 
-	/** One wrk run: throughput, median and 99th percentile latency in ms, errors. */
-	record Result(double rps, double p50, double p99, String errors) {
+	/**
+	 * One wrk run: throughput, median and 99th percentile latency in ms, errors, requests
+	 * answered, and what they cost the server's processes.
+	 */
+	record Result(double rps, double p50, double p99, String errors, long requests, Cost cost) {
+
+		private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in");
+
+		Result withCost(Cost cost) {
+			return new Result(this.rps, this.p50, this.p99, this.errors, this.requests, cost);
+		}
 
 		private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([\\d.]+)");
 
@@ -491,7 +526,60 @@ public final class BenchmarkRunner {
 			if (socket.find()) {
 				errors.add("socket " + socket.group(1).trim());
 			}
-			return new Result(Double.parseDouble(rps.group(1)), p50, p99, errors.isEmpty() ? "0" : String.join(", ", errors));
+			Matcher requests = REQUESTS.matcher(output);
+			return new Result(Double.parseDouble(rps.group(1)), p50, p99, errors.isEmpty() ? "0" : String.join(", ", errors),
+					requests.find() ? Long.parseLong(requests.group(1)) : 0, null);
+		}
+
+	}
+
+	/** CPU time and thread switches, per request, of the server JVM and of its workers together. */
+	record Cost(Usage server, Usage workers) {
+	}
+
+	/**
+	 * CPU time (user and system, in clock ticks of 10 ms, or per request in microseconds) and
+	 * context switches (voluntary and not) of processes, from /proc.
+	 */
+	record Usage(double cpu, double switches) {
+
+		static final Usage NONE = new Usage(0, 0);
+
+		Usage plus(Usage other) {
+			return new Usage(this.cpu + other.cpu, this.switches + other.switches);
+		}
+
+		Usage minus(Usage other) {
+			return new Usage(this.cpu - other.cpu, this.switches - other.switches);
+		}
+
+		/** Per request: CPU in microseconds (a tick is 10 ms, Linux's USER_HZ of 100). */
+		Usage per(long requests) {
+			return (requests == 0) ? NONE : new Usage(this.cpu * 10_000 / requests, this.switches / requests);
+		}
+
+		static Usage of(long pid) {
+			try {
+				String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+				// Fields after the command name, which may hold spaces: state is field 3, utime 14, stime 15.
+				String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+				double cpu = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+				double switches = 0;
+				try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+					for (Path task : tasks.toList()) {
+						for (String line : Files.readAllLines(task.resolve("status"))) {
+							if (line.contains("ctxt_switches:")) {
+								switches += Long.parseLong(line.replaceAll("\\D", ""));
+							}
+						}
+					}
+				}
+				return new Usage(cpu, switches);
+			}
+			catch (IOException | RuntimeException ex) {
+				// A process or thread that ended in the meantime.
+				return NONE;
+			}
 		}
 
 	}
@@ -509,6 +597,9 @@ public final class BenchmarkRunner {
 
 		private final Path log;
 
+		/** Whether it has run load already, so its JIT has settled. */
+		private boolean warmed;
+
 		Server(String name, Process process, int port, Path log) {
 			this.name = name;
 			this.process = process;
@@ -523,6 +614,15 @@ public final class BenchmarkRunner {
 				times.add(matcher.group(1) + "-" + matcher.group(2) + ": " + matcher.group(3) + " ms");
 			}
 			return times.isEmpty() ? "n/a" : String.join(", ", times);
+		}
+
+		/** The server's usage, then its workers' together. */
+		Usage[] usage() {
+			Usage workers = Usage.NONE;
+			for (ProcessHandle child : this.process.toHandle().descendants().toList()) {
+				workers = workers.plus(Usage.of(child.pid()));
+			}
+			return new Usage[] { Usage.of(this.process.pid()), workers };
 		}
 
 		String memory() throws IOException {
