@@ -171,7 +171,7 @@ public final class BenchmarkRunner {
 						+ "the ideal is 2 x 32 / 20 ms = 3,200 req/s.");
 		List<String[]> sleepRows = new ArrayList<>();
 		sleepRows.add(new String[] { "Mosec, process mode, 2 workers", "256", fmt(sleep.rps), fmt2(sleep.p50),
-				fmt2(sleep.p99), fmt2(sleep.rps / 3200) + " of ideal", sleep.errors });
+				fmt2(sleep.p99), fmt2(sleep.rps / 3200) + " of ideal", sleep.errors, stolen(sleep) });
 		table(sleepRows);
 		goal("throughput at least 0.9 of ideal", sleep.rps / 3200, 0.9, true);
 		goal("p99 at most 60 ms", sleep.p99, 60, false);
@@ -258,7 +258,9 @@ public final class BenchmarkRunner {
 			.append(" s warm-up (").append(this.rewarm.toSeconds())
 			.append(" s for a server that has run load already); the row shows the median of ").append(this.repeats)
 			.append(" runs (by throughput). Ratios compare with the baseline measured in the same run. "
-					+ "wrk shares the 2 cores with the server, as a client on the same machine would.\n");
+					+ "wrk shares the 2 cores with the server, as a client on the same machine would. "
+					+ "CPU stolen is the share of the machine's CPU time the hypervisor gave elsewhere during "
+					+ "the measured runs: a row with stolen time was measured on a slower machine.\n");
 	}
 
 	private double offline(String variant) throws Exception {
@@ -367,14 +369,31 @@ public final class BenchmarkRunner {
 		server.warmed = true;
 		List<Result> results = new ArrayList<>();
 		Usage[] before = server.usage();
+		long[] machineBefore = machineTicks();
 		for (int i = 0; i < this.repeats; i++) {
 			results.add(wrk(server, path, connections, script, this.runTime));
 		}
 		Usage[] after = server.usage();
+		long[] machineAfter = machineTicks();
+		long total = machineAfter[0] - machineBefore[0];
+		double stolen = (total > 0) ? 100.0 * (machineAfter[1] - machineBefore[1]) / total : 0;
 		long requests = results.stream().mapToLong(Result::requests).sum();
 		results.sort(Comparator.comparingDouble((Result result) -> result.rps));
 		return results.get(results.size() / 2)
-			.withCost(new Cost(after[0].minus(before[0]).per(requests), after[1].minus(before[1]).per(requests)));
+			.withCost(new Cost(after[0].minus(before[0]).per(requests), after[1].minus(before[1]).per(requests), stolen));
+	}
+
+	/**
+	 * The machine's CPU ticks since boot, all and stolen (time the hypervisor gave this VM's
+	 * CPUs to someone else), from /proc/stat: a run with stolen time measured a slower machine.
+	 */
+	private static long[] machineTicks() throws IOException {
+		String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+		long total = 0;
+		for (int i = 1; i < fields.length && i <= 8; i++) {
+			total += Long.parseLong(fields[i]);
+		}
+		return new long[] { total, (fields.length > 8) ? Long.parseLong(fields[8]) : 0 };
 	}
 
 	private Result wrk(Server server, String path, int connections, Path script, Duration duration) throws Exception {
@@ -424,8 +443,8 @@ public final class BenchmarkRunner {
 	}
 
 	private void table(List<String[]> rows) {
-		this.report.append("| Server | Connections | req/s | p50 ms | p99 ms | Ratio to baseline | Errors |\n");
-		this.report.append("|---|---|---|---|---|---|---|\n");
+		this.report.append("| Server | Connections | req/s | p50 ms | p99 ms | Ratio to baseline | Errors | CPU stolen |\n");
+		this.report.append("|---|---|---|---|---|---|---|---|\n");
 		for (String[] row : rows) {
 			this.report.append("| ").append(String.join(" | ", row)).append(" |\n");
 		}
@@ -448,7 +467,11 @@ public final class BenchmarkRunner {
 
 	private static String[] row(String name, int connections, Result result, Result baseline) {
 		return new String[] { name, Integer.toString(connections), fmt(result.rps), fmt2(result.p50), fmt2(result.p99),
-				fmt2(result.rps / baseline.rps) + "x", result.errors };
+				fmt2(result.rps / baseline.rps) + "x", result.errors, stolen(result) };
+	}
+
+	private static String stolen(Result result) {
+		return String.format(Locale.ROOT, "%.1f %%", result.cost().stolenPercent());
 	}
 
 	private static String fmt(double value) {
@@ -534,7 +557,7 @@ public final class BenchmarkRunner {
 	}
 
 	/** CPU time and thread switches, per request, of the server JVM and of its workers together. */
-	record Cost(Usage server, Usage workers) {
+	record Cost(Usage server, Usage workers, double stolenPercent) {
 	}
 
 	/**
