@@ -193,7 +193,7 @@ public class MosecProperties {
 		private Duration maxWaitTime;
 
 		/**
-		 * Longest time one forward may take; 408 for its batch after it.
+		 * Longest time one forward may take; 408 for its batch after it (checked every 10 ms).
 		 */
 		private Duration timeout;
 
