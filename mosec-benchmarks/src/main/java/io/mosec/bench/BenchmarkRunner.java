@@ -23,6 +23,8 @@ import io.mosec.bench.bare.BareEchoApplication;
 import io.mosec.bench.echo.MosecEchoApplication;
 import io.mosec.bench.naive.NaiveEmbeddingApplication;
 
+import org.springframework.util.FileSystemUtils;
+
 /**
  * Runs the benchmark suite and writes {@code BENCHMARKS.md}: it starts each server on
  * 127.0.0.1, drives it with wrk (bounded in time), takes the median of several runs, and puts
@@ -72,8 +74,9 @@ public final class BenchmarkRunner {
 		Path output = Path.of(args[0]);
 		boolean quick = List.of(args).contains("--quick");
 		Path benchmarks = Path.of("mosec-benchmarks", "target");
-		String classpath = benchmarks.resolve("classes").toAbsolutePath() + java.io.File.pathSeparator
-				+ Files.readString(benchmarks.resolve("classpath.txt")).trim();
+		// The module's jar rather than target/classes: class data sharing archives classes from jars only.
+		String classpath = benchmarks.resolve("mosec-benchmarks-0.1.0-SNAPSHOT.jar").toAbsolutePath()
+				+ java.io.File.pathSeparator + Files.readString(benchmarks.resolve("classpath.txt")).trim();
 		Path classpathFile = benchmarks.resolve("java-classpath.arg");
 		Files.writeString(classpathFile, "-cp \"" + classpath + "\"");
 		Path sampleJar = Path.of("mosec-sample-app", "target", "mosec-sample-app-0.1.0-SNAPSHOT-exec.jar");
@@ -125,11 +128,27 @@ public final class BenchmarkRunner {
 			echoReady = process.readyTimes();
 			echoMemory = process.memory();
 		}
+		List<String> lone = concat(List.of(MosecEchoApplication.class.getName(), "--mosec.worker.mode=process",
+				"--mosec.stages.echo.num=1"), echoRoute);
 		String loneReady;
-		try (Server lone = start("mosec-lone-worker", "/echo", ECHO_BODY,
-				concat(List.of(MosecEchoApplication.class.getName(), "--mosec.worker.mode=process",
-						"--mosec.stages.echo.num=1"), echoRoute))) {
-			loneReady = lone.readyTimes();
+		try (Server server = start("mosec-lone-worker", "/echo", ECHO_BODY, lone)) {
+			loneReady = server.readyTimes();
+		}
+		// The first start writes the archive when its worker stops; the second maps it.
+		Path archives = this.work.resolve("cds");
+		FileSystemUtils.deleteRecursively(archives);
+		List<String> loneWithArchive = concat(lone, List.of("--mosec.worker.cds-dir=" + archives));
+		String loneWritingReady;
+		long loneWritingStop;
+		try (Server server = start("mosec-lone-worker-cds-write", "/echo", ECHO_BODY, loneWithArchive)) {
+			loneWritingReady = server.readyTimes();
+			loneWritingStop = server.stop();
+		}
+		String loneArchiveReady;
+		long loneArchiveStop;
+		try (Server server = start("mosec-lone-worker-cds-read", "/echo", ECHO_BODY, loneWithArchive)) {
+			loneArchiveReady = server.readyTimes();
+			loneArchiveStop = server.stop();
 		}
 		Result processNoMetrics64;
 		try (Server process = start("mosec-process-no-metrics", "/echo", ECHO_BODY,
@@ -241,6 +260,12 @@ public final class BenchmarkRunner {
 						+ "memory after the load runs.");
 		this.report.append("| Service | Workers ready after | Resident memory |\n|---|---|---|\n");
 		this.report.append("| Mosec echo (1 trivial worker) | ").append(loneReady).append(" | |\n");
+		this.report.append("| Mosec echo (1 trivial worker), `mosec.worker.cds-dir`, first start: writes the archive "
+				+ "when it stops (server stop took ").append(loneWritingStop).append(" ms) | ").append(loneWritingReady)
+			.append(" | |\n");
+		this.report.append("| Mosec echo (1 trivial worker), `mosec.worker.cds-dir`, next start: maps the archive "
+				+ "(server stop took ").append(loneArchiveStop).append(" ms) | ").append(loneArchiveReady)
+			.append(" | |\n");
 		this.report.append("| Mosec echo (2 trivial workers, started together) | ").append(echoReady).append(" | ").append(echoMemory)
 			.append(" |\n");
 		this.report.append("| Mosec sample (tokenize 1, embed 2, started together) | ").append(sampleReady)
@@ -665,6 +690,14 @@ public final class BenchmarkRunner {
 				}
 			}
 			return "?";
+		}
+
+		/** Stops the server with SIGTERM, as an operator would, and says how long it took to exit. */
+		long stop() throws InterruptedException {
+			long started = System.nanoTime();
+			this.process.destroy();
+			this.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+			return (System.nanoTime() - started) / 1_000_000;
 		}
 
 		@Override

@@ -127,7 +127,8 @@ public final class MosecAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		WorkerLauncher mosecWorkerLauncher(ConfigurableListableBeanFactory beanFactory,
-				ConfigurableEnvironment environment, ObjectProvider<ApplicationArguments> arguments) {
+				ConfigurableEnvironment environment, ObjectProvider<ApplicationArguments> arguments,
+				MosecProperties properties) {
 			List<Class<?>> sources = new ArrayList<>();
 			for (String name : beanFactory.getBeanNamesForAnnotation(SpringBootConfiguration.class)) {
 				Class<?> type = beanFactory.getType(name, false);
@@ -151,7 +152,8 @@ public final class MosecAutoConfiguration {
 			if (environment.getActiveProfiles().length > 0) {
 				forwarded.add("--spring.profiles.active=" + String.join(",", environment.getActiveProfiles()));
 			}
-			return WorkerLauncher.forThisJvm(sources, forwarded);
+			return WorkerLauncher.forThisJvm(sources, forwarded)
+				.withClassDataDirectory(properties.getWorker().getCdsDir());
 		}
 
 		@Bean

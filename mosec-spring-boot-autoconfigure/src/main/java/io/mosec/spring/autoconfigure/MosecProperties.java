@@ -310,6 +310,13 @@ public class MosecProperties {
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(10);
 
+		/**
+		 * Where workers keep class data sharing (CDS) archives, one per stage: written by a worker
+		 * when it stops cleanly, mapped by every worker started after that, which then starts
+		 * faster. Unset: none. Needs a jar classpath or an extracted Spring Boot jar.
+		 */
+		private Path cdsDir;
+
 		public WorkerMode getMode() {
 			return this.mode;
 		}
@@ -332,6 +339,14 @@ public class MosecProperties {
 
 		public void setShutdownTimeout(Duration shutdownTimeout) {
 			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public Path getCdsDir() {
+			return this.cdsDir;
+		}
+
+		public void setCdsDir(Path cdsDir) {
+			this.cdsDir = cdsDir;
 		}
 
 	}

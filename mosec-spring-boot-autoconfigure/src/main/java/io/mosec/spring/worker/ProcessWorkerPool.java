@@ -16,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -70,6 +71,8 @@ public final class ProcessWorkerPool implements WorkerPool {
 
 	private final StageTimer timer;
 
+	private final ClassDataArchive classData;
+
 	private final IdleWorkers<Connection> idle = new IdleWorkers<>();
 
 	private final Supervised[] workers;
@@ -100,6 +103,7 @@ public final class ProcessWorkerPool implements WorkerPool {
 		this.timer = timer;
 		this.socket = socket;
 		this.launcher = launcher;
+		this.classData = launcher.classDataArchive(stage);
 		this.startupTimeout = startupTimeout;
 		this.shutdownTimeout = shutdownTimeout;
 		this.maxItemBytes = maxItemBytes;
@@ -190,12 +194,14 @@ public final class ProcessWorkerPool implements WorkerPool {
 		if (this.closing) {
 			return;
 		}
-		ProcessBuilder builder = this.launcher.processBuilder(this.stage, worker.id, this.socket);
+		List<String> classDataOptions = this.classData.optionsForNextWorker();
+		ProcessBuilder builder = this.launcher.processBuilder(this.stage, worker.id, this.socket, classDataOptions);
 		Process process;
 		try {
 			process = builder.start();
 		}
 		catch (IOException ex) {
+			this.classData.workerExited(classDataOptions, -1);
 			worker.remember("cannot start: " + ex.getMessage());
 			this.firstReady.completeExceptionally(new WorkerStartupException("Stage '" + this.stage.name()
 					+ "' worker " + worker.id + " cannot start: " + ex.getMessage(), ex));
@@ -207,6 +213,9 @@ public final class ProcessWorkerPool implements WorkerPool {
 		Thread pump = daemonThreads("mosec-" + this.stage.name() + "-" + worker.id + "-log-")
 			.newThread(() -> pumpLog(worker, process));
 		pump.start();
+		// Not on the supervisor: at shutdown it stops before an archive writer has finished.
+		worker.classDataDone = process.onExit()
+			.thenRun(() -> this.classData.workerExited(classDataOptions, process.exitValue()));
 		process.onExit().thenRunAsync(() -> exited(worker, process, pump), this.supervisor);
 	}
 
@@ -342,6 +351,17 @@ public final class ProcessWorkerPool implements WorkerPool {
 				process.destroyForcibly();
 			}
 		}
+		for (Supervised worker : this.workers) {
+			try {
+				worker.classDataDone.get(5, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				logger.debug("Stage '" + this.stage.name() + "' class data archive not published", ex);
+			}
+		}
 		this.supervisor.shutdownNow();
 		try {
 			Files.deleteIfExists(this.socket);
@@ -390,6 +410,9 @@ public final class ProcessWorkerPool implements WorkerPool {
 		private volatile Connection connection;
 
 		private volatile long startedNanos;
+
+		/** Completes once a class data archive this worker may have written is published or dropped. */
+		private volatile CompletableFuture<Void> classDataDone = CompletableFuture.completedFuture(null);
 
 		private volatile Duration nextDelay = FIRST_RESTART_DELAY;
 

@@ -43,6 +43,8 @@ public final class WorkerLauncher {
 
 	private final List<String> forwardedArguments;
 
+	private final Path classDataDirectory;
+
 	/**
 	 * Creates a launcher.
 	 * @param java the java executable
@@ -54,13 +56,30 @@ public final class WorkerLauncher {
 	 */
 	public WorkerLauncher(String java, List<String> jvmOptions, List<String> launchTarget, List<String> targetArguments,
 			List<String> forwardedArguments) {
+		this(java, jvmOptions, launchTarget, targetArguments, forwardedArguments.stream()
+			.filter((argument) -> OWN_PROPERTIES.stream().noneMatch(argument::startsWith))
+			.toList(), null);
+	}
+
+	private WorkerLauncher(String java, List<String> jvmOptions, List<String> launchTarget,
+			List<String> targetArguments, List<String> forwardedArguments, Path classDataDirectory) {
 		this.java = java;
 		this.jvmOptions = List.copyOf(jvmOptions);
 		this.launchTarget = List.copyOf(launchTarget);
 		this.targetArguments = List.copyOf(targetArguments);
-		this.forwardedArguments = forwardedArguments.stream()
-			.filter((argument) -> OWN_PROPERTIES.stream().noneMatch(argument::startsWith))
-			.toList();
+		this.forwardedArguments = List.copyOf(forwardedArguments);
+		this.classDataDirectory = classDataDirectory;
+	}
+
+	/**
+	 * This launcher, with workers' class data archives kept in {@code directory}.
+	 * @param directory where the archives are kept, or {@code null} for none
+	 * @return a launcher
+	 * @see ClassDataArchive
+	 */
+	public WorkerLauncher withClassDataDirectory(Path directory) {
+		return new WorkerLauncher(this.java, this.jvmOptions, this.launchTarget, this.targetArguments,
+				this.forwardedArguments, directory);
 	}
 
 	/**
@@ -120,11 +139,19 @@ public final class WorkerLauncher {
 	 * @return a process builder, not yet started
 	 */
 	public ProcessBuilder processBuilder(StageDefinition stage, int workerId, Path socket) {
-		List<String> command = new ArrayList<>();
-		command.add(this.java);
-		command.addAll(this.jvmOptions);
-		command.addAll(stage.jvmOptions());
-		command.addAll(this.launchTarget);
+		return processBuilder(stage, workerId, socket, List.of());
+	}
+
+	/**
+	 * The process of one worker, with JVM options of its own.
+	 * @param stage the stage
+	 * @param workerId the worker's id, 1 to num
+	 * @param socket the stage's socket
+	 * @param ownJvmOptions JVM options of this worker alone (its class data archive)
+	 * @return a process builder, not yet started
+	 */
+	public ProcessBuilder processBuilder(StageDefinition stage, int workerId, Path socket, List<String> ownJvmOptions) {
+		List<String> command = jvmCommand(stage, ownJvmOptions);
 		command.addAll(this.forwardedArguments);
 		command.addAll(this.targetArguments);
 		command.add("--" + WorkerMain.ROLE_PROPERTY + "=worker");
@@ -147,6 +174,26 @@ public final class WorkerLauncher {
 			env.putAll(stage.env().get(workerId - 1));
 		}
 		return builder;
+	}
+
+	/**
+	 * The class data archive of a stage's workers.
+	 * @param stage the stage
+	 * @return its archive, {@link ClassDataArchive#NONE} when there is none
+	 */
+	public ClassDataArchive classDataArchive(StageDefinition stage) {
+		return ClassDataArchive.of(this.classDataDirectory, stage.name(), jvmCommand(stage, List.of()));
+	}
+
+	/** The command up to the main class or jar: what decides which classes a worker's JVM finds. */
+	private List<String> jvmCommand(StageDefinition stage, List<String> ownJvmOptions) {
+		List<String> command = new ArrayList<>();
+		command.add(this.java);
+		command.addAll(this.jvmOptions);
+		command.addAll(stage.jvmOptions());
+		command.addAll(ownJvmOptions);
+		command.addAll(this.launchTarget);
+		return command;
 	}
 
 	List<String> launchTarget() {

@@ -1,5 +1,6 @@
 package io.mosec.spring.worker;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
@@ -11,12 +12,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
 
 import io.mosec.spring.test.LocalHttp;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -81,11 +87,64 @@ class ServerProcessTests {
 			.containsExactlyInAnyOrder("1", "2", "3", "4", "5", "6");
 	}
 
+	@Test
+	void startsWorkersFromTheClassDataArchiveThatAnEarlierWorkerWrote() throws Exception {
+		String classpath = jarClasspath();
+		Path archives = this.temp.resolve("cds");
+		String[] arguments = { "--mosec.worker.cds-dir=" + archives,
+				"--mosec.stages.echo.jvm-options=-Xlog:class+load:file=" + this.temp.resolve("classes-%p.log") };
+		Process first = startServerOn(classpath, arguments);
+		first.destroy();
+		assertThat(first.waitFor(30, TimeUnit.SECONDS)).as("server exited").isTrue();
+		try (Stream<Path> files = Files.list(archives)) {
+			assertThat(files.map((file) -> file.getFileName().toString())).singleElement(as(InstanceOfAssertFactories.STRING))
+				.startsWith("echo-").endsWith(".jsa");
+		}
+
+		Process second = startServerOn(classpath, arguments);
+		List<Long> workers = second.toHandle().descendants().map(ProcessHandle::pid).toList();
+
+		for (long worker : workers) {
+			// "(top)" is the dynamic archive, on top of the JDK's own.
+			assertThat(this.temp.resolve("classes-" + worker + ".log")).content()
+				.contains("io.mosec.spring.worker.child.WorkerProcess source: shared objects file (top)");
+		}
+		second.destroy();
+		assertThat(second.waitFor(30, TimeUnit.SECONDS)).as("server exited").isTrue();
+	}
+
+	/** The test classpath with its directories packed into jars: the JDK archives classes from jars only. */
+	private String jarClasspath() throws IOException {
+		List<String> entries = new ArrayList<>();
+		for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+			Path path = Path.of(entry);
+			if (!Files.isDirectory(path)) {
+				entries.add(entry);
+				continue;
+			}
+			Path jar = this.temp.resolve(entries.size() + "-" + path.getFileName() + ".jar");
+			try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+					Stream<Path> files = Files.walk(path)) {
+				for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+					out.putNextEntry(new JarEntry(path.relativize(file).toString().replace(File.separatorChar, '/')));
+					Files.copy(file, out);
+					out.closeEntry();
+				}
+			}
+			entries.add(jar.toString());
+		}
+		return String.join(File.pathSeparator, entries);
+	}
+
 	private Process startServer(String... extraArguments) throws Exception {
+		return startServerOn(System.getProperty("java.class.path"), extraArguments);
+	}
+
+	private Process startServerOn(String classpath, String... extraArguments) throws Exception {
 		this.port = freePort();
 		List<String> command = new ArrayList<>(List.of(
 				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
-				System.getProperty("java.class.path"), ProcessStages.Application.class.getName(),
+				classpath, ProcessStages.Application.class.getName(),
 				"--server.port=" + this.port, "--mosec.worker.mode=process", "--mosec.timeout=5s",
 				"--mosec.stages.echo.num=2", "--mosec.stages.echo.timeout=4s", "--mosec.routes[0].path=/echo",
 				"--mosec.routes[0].stages=echo", "--mosec.worker.shutdown-timeout=5s"));

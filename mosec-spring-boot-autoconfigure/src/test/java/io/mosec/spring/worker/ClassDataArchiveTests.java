@@ -1,0 +1,158 @@
+package io.mosec.spring.worker;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which class data archive a stage's workers write and map.
+ */
+class ClassDataArchiveTests {
+
+	@TempDir
+	Path temp;
+
+	private Path archives;
+
+	private List<String> command;
+
+	@BeforeEach
+	void applicationOnAJarClasspath() throws IOException {
+		this.archives = this.temp.resolve("cds");
+		Path app = jar("app.jar", "Main-Class", "com.example.App");
+		this.command = List.of("java", "-Xmx1g", "-cp", app.toString(), "com.example.App");
+	}
+
+	@Test
+	void theFirstWorkerWritesTheArchiveAndLaterWorkersMapIt() throws IOException {
+		ClassDataArchive archive = ClassDataArchive.of(this.archives, "embed", this.command);
+
+		List<String> first = archive.optionsForNextWorker();
+		assertThat(first).anyMatch((option) -> option.startsWith("-XX:ArchiveClassesAtExit="));
+		assertThat(archive.optionsForNextWorker()).as("while the first writes it").isEmpty();
+		writeArchive(first);
+		archive.workerExited(first, 0);
+
+		assertThat(archive.file()).exists();
+		assertThat(archive.optionsForNextWorker()).containsExactly("-XX:SharedArchiveFile=" + archive.file());
+		assertThat(this.archives).isDirectoryNotContaining("glob:**.tmp");
+	}
+
+	@Test
+	void anArchiveFromAWorkerThatFailedIsDroppedAndTheNextWorkerWritesIt() throws IOException {
+		ClassDataArchive archive = ClassDataArchive.of(this.archives, "embed", this.command);
+		List<String> first = archive.optionsForNextWorker();
+		writeArchive(first);
+
+		archive.workerExited(first, 1);
+
+		assertThat(archive.file()).doesNotExist();
+		assertThat(this.archives).isDirectoryNotContaining("glob:**.tmp");
+		assertThat(archive.optionsForNextWorker()).anyMatch((option) -> option.startsWith("-XX:ArchiveClassesAtExit="));
+	}
+
+	@Test
+	void aRebuiltApplicationGetsAnArchiveOfItsOwnAndTheOldOneGoes() throws IOException {
+		ClassDataArchive before = ClassDataArchive.of(this.archives, "embed", this.command);
+		List<String> writer = before.optionsForNextWorker();
+		writeArchive(writer);
+		before.workerExited(writer, 0);
+
+		Files.setLastModifiedTime(Path.of(this.command.get(3)), FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+		ClassDataArchive after = ClassDataArchive.of(this.archives, "embed", this.command);
+
+		assertThat(after.file()).isNotEqualTo(before.file()).doesNotExist();
+		writer = after.optionsForNextWorker();
+		writeArchive(writer);
+		after.workerExited(writer, 0);
+		assertThat(after.file()).exists();
+		assertThat(before.file()).doesNotExist();
+	}
+
+	@Test
+	void stagesAndJvmOptionsHaveArchivesOfTheirOwnThatStayWhenAnotherIsWritten() throws IOException {
+		ClassDataArchive embed = ClassDataArchive.of(this.archives, "embed", this.command);
+		ClassDataArchive tokenize = ClassDataArchive.of(this.archives, "tokenize", this.command);
+		ClassDataArchive moreMemory = ClassDataArchive.of(this.archives, "embed",
+				List.of("java", "-Xmx2g", "-cp", this.command.get(3), "com.example.App"));
+		assertThat(List.of(embed.file(), tokenize.file(), moreMemory.file())).doesNotContainNull()
+			.doesNotHaveDuplicates();
+
+		for (ClassDataArchive archive : List.of(embed, tokenize, moreMemory)) {
+			List<String> writer = archive.optionsForNextWorker();
+			writeArchive(writer);
+			archive.workerExited(writer, 0);
+		}
+
+		assertThat(List.of(embed.file(), tokenize.file(), moreMemory.file())).allMatch(Files::exists);
+	}
+
+	@Test
+	void noArchiveWithoutADirectory() {
+		assertThat(ClassDataArchive.of(null, "embed", this.command).optionsForNextWorker()).isEmpty();
+	}
+
+	@Test
+	void noArchiveForAClasspathWithDirectoriesBecauseTheJdkArchivesJarsOnly() throws IOException {
+		Path classes = Files.createDirectories(this.temp.resolve("classes/com/example"));
+		Files.writeString(classes.resolve("App.class"), "");
+
+		List<String> command = List.of("java", "-cp", this.temp.resolve("classes") + ":" + this.command.get(3),
+				"com.example.App");
+
+		assertThat(ClassDataArchive.whyUnsupported(command)).contains("directory");
+		assertThat(ClassDataArchive.of(this.archives, "embed", command).optionsForNextWorker()).isEmpty();
+	}
+
+	@Test
+	void noArchiveOfOursWhenTheJvmOptionsManageClassDataSharing() {
+		List<String> command = List.of("java", "-XX:SharedArchiveFile=app.jsa", "-cp", this.command.get(3),
+				"com.example.App");
+
+		assertThat(ClassDataArchive.whyUnsupported(command)).contains("already");
+	}
+
+	@Test
+	void anExtractedApplicationJarCanBeArchivedButAFatJarCannot() throws IOException {
+		Path extracted = jar("application.jar", "Main-Class", "com.example.App", "Spring-Boot-Version", "4.0.7");
+		Path fat = jar("fat.jar", "Main-Class", "org.springframework.boot.loader.launch.JarLauncher", "Start-Class",
+				"com.example.App");
+
+		assertThat(ClassDataArchive.whyUnsupported(List.of("java", "-jar", extracted.toString()))).isNull();
+		assertThat(ClassDataArchive.whyUnsupported(List.of("java", "-jar", fat.toString()))).contains("extract");
+	}
+
+	private static void writeArchive(List<String> writerOptions) throws IOException {
+		String option = writerOptions.stream()
+			.filter((candidate) -> candidate.startsWith("-XX:ArchiveClassesAtExit="))
+			.findFirst()
+			.orElseThrow();
+		Files.write(Path.of(option.substring(option.indexOf('=') + 1)), new byte[] { 1, 2, 3 });
+	}
+
+	private Path jar(String name, String... attributes) throws IOException {
+		Manifest manifest = new Manifest();
+		manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+		for (int i = 0; i < attributes.length; i += 2) {
+			manifest.getMainAttributes().putValue(attributes[i], attributes[i + 1]);
+		}
+		Path jar = this.temp.resolve(name);
+		try (OutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+			// A manifest is all it takes.
+		}
+		return jar;
+	}
+
+}
