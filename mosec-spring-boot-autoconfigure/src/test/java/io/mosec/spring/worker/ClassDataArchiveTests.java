@@ -53,10 +53,8 @@ class ClassDataArchiveTests {
 	@Test
 	void anArchiveFromAWorkerThatFailedIsDroppedAndTheNextWorkerWritesIt() throws IOException {
 		ClassDataArchive archive = ClassDataArchive.of(this.archives, "embed", this.command);
-		List<String> first = archive.optionsForNextWorker();
-		writeArchive(first);
 
-		archive.workerExited(first, 1);
+		aWorkerWritesItAndExits(archive, 1);
 
 		assertThat(archive.file()).doesNotExist();
 		assertThat(this.archives).isDirectoryNotContaining("glob:**.tmp");
@@ -66,17 +64,13 @@ class ClassDataArchiveTests {
 	@Test
 	void aRebuiltApplicationGetsAnArchiveOfItsOwnAndTheOldOneGoes() throws IOException {
 		ClassDataArchive before = ClassDataArchive.of(this.archives, "embed", this.command);
-		List<String> writer = before.optionsForNextWorker();
-		writeArchive(writer);
-		before.workerExited(writer, 0);
+		aWorkerWritesItAndExits(before, 0);
 
 		Files.setLastModifiedTime(Path.of(this.command.get(3)), FileTime.fromMillis(System.currentTimeMillis() + 60_000));
 		ClassDataArchive after = ClassDataArchive.of(this.archives, "embed", this.command);
 
 		assertThat(after.file()).isNotEqualTo(before.file()).doesNotExist();
-		writer = after.optionsForNextWorker();
-		writeArchive(writer);
-		after.workerExited(writer, 0);
+		aWorkerWritesItAndExits(after, 0);
 		assertThat(after.file()).exists();
 		assertThat(before.file()).doesNotExist();
 	}
@@ -91,9 +85,7 @@ class ClassDataArchiveTests {
 			.doesNotHaveDuplicates();
 
 		for (ClassDataArchive archive : List.of(embed, tokenize, moreMemory)) {
-			List<String> writer = archive.optionsForNextWorker();
-			writeArchive(writer);
-			archive.workerExited(writer, 0);
+			aWorkerWritesItAndExits(archive, 0);
 		}
 
 		assertThat(List.of(embed.file(), tokenize.file(), moreMemory.file())).allMatch(Files::exists);
@@ -132,6 +124,13 @@ class ClassDataArchiveTests {
 
 		assertThat(ClassDataArchive.whyUnsupported(List.of("java", "-jar", extracted.toString()))).isNull();
 		assertThat(ClassDataArchive.whyUnsupported(List.of("java", "-jar", fat.toString()))).contains("extract");
+	}
+
+	/** What the JVM of a worker started with the archive's options does: it writes, then exits. */
+	private static void aWorkerWritesItAndExits(ClassDataArchive archive, int exitCode) throws IOException {
+		List<String> writer = archive.optionsForNextWorker();
+		writeArchive(writer);
+		archive.workerExited(writer, exitCode);
 	}
 
 	private static void writeArchive(List<String> writerOptions) throws IOException {
