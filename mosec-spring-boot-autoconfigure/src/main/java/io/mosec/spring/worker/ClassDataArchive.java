@@ -26,9 +26,10 @@ import org.apache.commons.logging.LogFactory;
  * The class data sharing (CDS) archive of one stage's workers. Most of a worker's start is
  * spent loading, parsing and verifying the same few thousand classes; a JVM that maps them
  * from an archive starts about a third faster (BENCHMARKS.md). The JDK writes such an archive
- * when a JVM started with {@code -XX:ArchiveClassesAtExit} exits normally, so one worker at a
- * time of a stage without an archive writes it when it stops (to a temporary file, published
- * only if the worker exited cleanly), and every worker launched after that maps it.
+ * when a JVM started with {@code -XX:ArchiveClassesAtExit} (or, from JDK 25, an AOT cache with
+ * {@code -XX:AOTCacheOutput}, faster still) exits normally, so one worker at a time of a stage
+ * without an archive writes it when it stops (to a temporary file, published only if the worker
+ * exited cleanly), and every worker launched after that maps it.
  * <p>
  * The file name carries a digest of the command (the {@code java}, the JVM options, the
  * classpath or jar) and one of what it loads (the JDK's version, the size and modification time
@@ -40,7 +41,7 @@ public final class ClassDataArchive {
 	private static final Log logger = LogFactory.getLog(ClassDataArchive.class);
 
 	/** No archive: workers start as they would without one. */
-	public static final ClassDataArchive NONE = new ClassDataArchive(null, null, null);
+	public static final ClassDataArchive NONE = new ClassDataArchive(null, null, null, null);
 
 	/** JVM options that show the user manages class data sharing (or the AOT cache) already. */
 	private static final List<String> OWN_CDS_OPTIONS = List.of("-XX:SharedArchiveFile", "-XX:ArchiveClassesAtExit",
@@ -48,10 +49,7 @@ public final class ClassDataArchive {
 
 	private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
-	private static final String WRITE_OPTION = "-XX:ArchiveClassesAtExit=";
-
-	/** Dumping reports every class it skips (JFR events, old class versions) as a warning: noise. */
-	private static final String QUIET_DUMP = "-Xlog:cds=error";
+	private final Format format;
 
 	private final Path file;
 
@@ -62,7 +60,8 @@ public final class ClassDataArchive {
 	/** The options of the worker that is writing the archive now, if one is. */
 	private List<String> writer;
 
-	private ClassDataArchive(Path file, Path pending, String launchPrefix) {
+	private ClassDataArchive(Format format, Path file, Path pending, String launchPrefix) {
+		this.format = format;
 		this.file = file;
 		this.pending = pending;
 		this.launchPrefix = launchPrefix;
@@ -79,10 +78,15 @@ public final class ClassDataArchive {
 	 * @return the stage's archive
 	 */
 	public static ClassDataArchive of(Path directory, String stageName, List<String> command) {
+		return of(directory, stageName, command, Format.ofThisJvm());
+	}
+
+	static ClassDataArchive of(Path directory, String stageName, List<String> command, Format format) {
 		if (directory == null) {
 			return NONE;
 		}
-		String unsupported = whyUnsupported(command);
+		String unsupported = (format != null) ? whyUnsupported(command)
+				: "this JVM writes no class data archives (HotSpot does, from JDK 13)";
 		if (unsupported != null) {
 			logger.info("Stage '" + stageName + "' workers start without a class data archive (mosec.worker.cds-dir): "
 					+ unsupported);
@@ -102,9 +106,10 @@ public final class ClassDataArchive {
 		String safe = stageName.replaceAll("[^A-Za-z0-9_-]", "_");
 		String launchPrefix = safe + "-" + digest(String.join("\n", command)).substring(0, 8) + "-";
 		String name = launchPrefix + digest(version(command)).substring(0, 16);
-		removeAbandonedWrites(directory, name);
-		return new ClassDataArchive(directory.resolve(name + ".jsa"),
-				directory.resolve("." + name + "." + ProcessHandle.current().pid() + ".jsa.tmp"), launchPrefix);
+		removeAbandonedWrites(directory, name, format);
+		return new ClassDataArchive(format, directory.resolve(name + format.extension),
+				directory.resolve("." + name + "." + ProcessHandle.current().pid() + format.extension + ".tmp"),
+				launchPrefix);
 	}
 
 	/**
@@ -117,12 +122,12 @@ public final class ClassDataArchive {
 			return List.of();
 		}
 		if (Files.isReadable(this.file)) {
-			return List.of("-XX:SharedArchiveFile=" + this.file);
+			return List.of(this.format.readOption + this.file);
 		}
 		if (this.writer != null) {
 			return List.of();
 		}
-		this.writer = List.of(WRITE_OPTION + this.pending, QUIET_DUMP);
+		this.writer = List.of(this.format.writeOption + this.pending, this.format.quietWrite);
 		logger.info("No class data archive at " + this.file + " yet: the next worker writes it when it stops, "
 				+ "so workers started after that start faster");
 		return this.writer;
@@ -166,7 +171,7 @@ public final class ClassDataArchive {
 
 	private void removeOlderArchives() throws IOException {
 		try (DirectoryStream<Path> archives = Files.newDirectoryStream(this.file.getParent(),
-				this.launchPrefix + "*.jsa")) {
+				this.launchPrefix + "*" + this.format.extension)) {
 			for (Path archive : archives) {
 				if (!archive.equals(this.file)) {
 					Files.deleteIfExists(archive);
@@ -176,10 +181,11 @@ public final class ClassDataArchive {
 	}
 
 	/** Writes of servers that died before they could publish them: {@code .<name>.<pid>.jsa.tmp}. */
-	private static void removeAbandonedWrites(Path directory, String name) {
-		try (DirectoryStream<Path> pending = Files.newDirectoryStream(directory, "." + name + ".*.jsa.tmp")) {
+	private static void removeAbandonedWrites(Path directory, String name, Format format) {
+		String suffix = format.extension + ".tmp";
+		try (DirectoryStream<Path> pending = Files.newDirectoryStream(directory, "." + name + ".*" + suffix)) {
 			for (Path file : pending) {
-				String pid = file.getFileName().toString().substring(name.length() + 2).replace(".jsa.tmp", "");
+				String pid = file.getFileName().toString().substring(name.length() + 2).replace(suffix, "");
 				boolean alive = pid.chars().allMatch(Character::isDigit)
 						&& ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
 				if (!alive) {
@@ -193,9 +199,6 @@ public final class ClassDataArchive {
 	}
 
 	static String whyUnsupported(List<String> command) {
-		if (!jvmCanWriteArchives()) {
-			return "this JVM has no dynamic CDS archives (HotSpot, JDK 13 or later, has them)";
-		}
 		if (command.stream().anyMatch((option) -> OWN_CDS_OPTIONS.stream().anyMatch(option::startsWith))) {
 			return "the JVM options set class data sharing already";
 		}
@@ -215,16 +218,6 @@ public final class ClassDataArchive {
 			}
 		}
 		return null;
-	}
-
-	private static boolean jvmCanWriteArchives() {
-		try {
-			ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption("ArchiveClassesAtExit");
-			return true;
-		}
-		catch (RuntimeException | LinkageError ex) {
-			return false;
-		}
 	}
 
 	private static boolean isFatJar(String path) {
@@ -274,6 +267,52 @@ public final class ClassDataArchive {
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * How the JVM writes and maps an archive.
+	 */
+	enum Format {
+
+		/** JDK 25 and later: an AOT cache, which also holds classes linked and ready, about a quarter faster still. */
+		AOT_CACHE("AOTCacheOutput", "-XX:AOTCache=", ".aot", "-Xlog:cds=error,aot=error"),
+
+		/** JDK 13 and later: a dynamic CDS archive on top of the JDK's own. */
+		DYNAMIC_ARCHIVE("ArchiveClassesAtExit", "-XX:SharedArchiveFile=", ".jsa", "-Xlog:cds=error");
+
+		final String writeOption;
+
+		final String readOption;
+
+		final String extension;
+
+		/** Writing reports every class it skips (JFR events, old class versions) as a warning: noise. */
+		final String quietWrite;
+
+		private final String flag;
+
+		Format(String flag, String readOption, String extension, String quietWrite) {
+			this.flag = flag;
+			this.writeOption = "-XX:" + flag + "=";
+			this.readOption = readOption;
+			this.extension = extension;
+			this.quietWrite = quietWrite;
+		}
+
+		/** The best format this JVM (the one workers run on) writes, or {@code null}. */
+		static Format ofThisJvm() {
+			for (Format format : values()) {
+				try {
+					ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption(format.flag);
+					return format;
+				}
+				catch (RuntimeException | LinkageError ex) {
+					// Not a flag of this JVM: try the next format.
+				}
+			}
+			return null;
+		}
+
 	}
 
 }

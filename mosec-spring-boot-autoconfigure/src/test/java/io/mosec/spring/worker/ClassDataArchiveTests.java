@@ -37,7 +37,8 @@ class ClassDataArchiveTests {
 
 	@Test
 	void theFirstWorkerWritesTheArchiveAndLaterWorkersMapIt() throws IOException {
-		ClassDataArchive archive = ClassDataArchive.of(this.archives, "embed", this.command);
+		ClassDataArchive archive = ClassDataArchive.of(this.archives, "embed", this.command,
+				ClassDataArchive.Format.DYNAMIC_ARCHIVE);
 
 		List<String> first = archive.optionsForNextWorker();
 		assertThat(first).anyMatch((option) -> option.startsWith("-XX:ArchiveClassesAtExit="));
@@ -58,7 +59,8 @@ class ClassDataArchiveTests {
 
 		assertThat(archive.file()).doesNotExist();
 		assertThat(this.archives).isDirectoryNotContaining("glob:**.tmp");
-		assertThat(archive.optionsForNextWorker()).anyMatch((option) -> option.startsWith("-XX:ArchiveClassesAtExit="));
+		assertThat(archive.optionsForNextWorker()).anyMatch((option) -> option.startsWith("-XX:ArchiveClassesAtExit=")
+				|| option.startsWith("-XX:AOTCacheOutput="));
 	}
 
 	@Test
@@ -89,6 +91,25 @@ class ClassDataArchiveTests {
 		}
 
 		assertThat(List.of(embed.file(), tokenize.file(), moreMemory.file())).allMatch(Files::exists);
+	}
+
+	@Test
+	void onJdk25AndLaterWorkersWriteAndMapAnAotCache() throws IOException {
+		ClassDataArchive archive = ClassDataArchive.of(this.archives, "embed", this.command,
+				ClassDataArchive.Format.AOT_CACHE);
+
+		List<String> first = archive.optionsForNextWorker();
+		assertThat(first).anyMatch((option) -> option.startsWith("-XX:AOTCacheOutput="));
+		writeArchive(first);
+		archive.workerExited(first, 0);
+
+		assertThat(archive.file().toString()).endsWith(".aot");
+		assertThat(archive.optionsForNextWorker()).containsExactly("-XX:AOTCache=" + archive.file());
+	}
+
+	@Test
+	void noArchiveOnAJvmThatCannotWriteOne() {
+		assertThat(ClassDataArchive.of(this.archives, "embed", this.command, null).optionsForNextWorker()).isEmpty();
 	}
 
 	@Test
@@ -135,7 +156,8 @@ class ClassDataArchiveTests {
 
 	private static void writeArchive(List<String> writerOptions) throws IOException {
 		String option = writerOptions.stream()
-			.filter((candidate) -> candidate.startsWith("-XX:ArchiveClassesAtExit="))
+			.filter((candidate) -> candidate.startsWith("-XX:ArchiveClassesAtExit=")
+					|| candidate.startsWith("-XX:AOTCacheOutput="))
 			.findFirst()
 			.orElseThrow();
 		Files.write(Path.of(option.substring(option.indexOf('=') + 1)), new byte[] { 1, 2, 3 });
