@@ -157,6 +157,8 @@ public final class ClassDataArchive {
 		finally {
 			try {
 				Files.deleteIfExists(this.pending);
+				// An AOT cache is made from a training record that a killed worker leaves behind.
+				Files.deleteIfExists(Path.of(this.pending + ".config"));
 			}
 			catch (IOException ex) {
 				logger.debug("Cannot delete " + this.pending, ex);
@@ -180,12 +182,15 @@ public final class ClassDataArchive {
 		}
 	}
 
-	/** Writes of servers that died before they could publish them: {@code .<name>.<pid>.jsa.tmp}. */
+	/**
+	 * Writes of servers that died before they could publish them: {@code .<name>.<pid>.jsa.tmp},
+	 * and the training record an AOT cache is made from, {@code .<name>.<pid>.aot.tmp.config}.
+	 */
 	private static void removeAbandonedWrites(Path directory, String name, Format format) {
-		String suffix = format.extension + ".tmp";
-		try (DirectoryStream<Path> pending = Files.newDirectoryStream(directory, "." + name + ".*" + suffix)) {
+		try (DirectoryStream<Path> pending = Files.newDirectoryStream(directory,
+				"." + name + ".*" + format.extension + ".tmp*")) {
 			for (Path file : pending) {
-				String pid = file.getFileName().toString().substring(name.length() + 2).replace(suffix, "");
+				String pid = file.getFileName().toString().substring(name.length() + 2).split("\\.")[0];
 				boolean alive = pid.chars().allMatch(Character::isDigit)
 						&& ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
 				if (!alive) {

@@ -108,6 +108,22 @@ class ClassDataArchiveTests {
 	}
 
 	@Test
+	void writesLeftBehindByAServerThatDiedAreRemovedAndThoseOfALiveOneAreNot() throws IOException {
+		Path file = ClassDataArchive.of(this.archives, "embed", this.command, ClassDataArchive.Format.AOT_CACHE).file();
+		String name = file.getFileName().toString().replace(".aot", "");
+		Path deadServers = Files.writeString(this.archives.resolve("." + name + ".2147483647.aot.tmp"), "");
+		Path deadServersRecord = Files.writeString(this.archives.resolve("." + name + ".2147483647.aot.tmp.config"), "");
+		Path liveServers = Files.writeString(
+				this.archives.resolve("." + name + "." + ProcessHandle.current().pid() + ".aot.tmp"), "");
+
+		ClassDataArchive.of(this.archives, "embed", this.command, ClassDataArchive.Format.AOT_CACHE);
+
+		assertThat(deadServers).doesNotExist();
+		assertThat(deadServersRecord).doesNotExist();
+		assertThat(liveServers).exists();
+	}
+
+	@Test
 	void noArchiveOnAJvmThatCannotWriteOne() {
 		assertThat(ClassDataArchive.of(this.archives, "embed", this.command, null).optionsForNextWorker()).isEmpty();
 	}
