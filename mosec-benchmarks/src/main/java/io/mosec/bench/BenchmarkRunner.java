@@ -270,6 +270,10 @@ public final class BenchmarkRunner {
 			.append(" |\n");
 		this.report.append("| Mosec sample (tokenize 1, embed 2, started together) | ").append(sampleReady)
 			.append(" | ").append(sampleMemory).append(" |\n");
+		goal("a lone trivial worker ready in at most 1.5 s, default configuration (seconds)", seconds(loneReady), 1.5,
+				false);
+		goal("a lone trivial worker ready in at most 1.5 s, from its class data archive (seconds)",
+				seconds(loneArchiveReady), 1.5, false);
 	}
 
 	private void header() throws IOException, InterruptedException {
@@ -490,7 +494,13 @@ public final class BenchmarkRunner {
 		}
 	}
 
-	private static String[] row(String name, int connections, Result result, Result baseline) {
+	/** The first ready time in {@code readyTimes()}, in seconds. */
+	private static double seconds(String readyTimes) {
+		Matcher matcher = Pattern.compile("(\\d+) ms").matcher(readyTimes);
+		return matcher.find() ? Long.parseLong(matcher.group(1)) / 1000.0 : Double.NaN;
+	}
+
+		private static String[] row(String name, int connections, Result result, Result baseline) {
 		return new String[] { name, Integer.toString(connections), fmt(result.rps), fmt2(result.p50), fmt2(result.p99),
 				fmt2(result.rps / baseline.rps) + "x", result.errors, stolen(result) };
 	}
