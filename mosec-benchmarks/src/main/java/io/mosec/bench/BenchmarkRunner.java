@@ -153,12 +153,15 @@ public final class BenchmarkRunner {
 		Result processNoMetrics64;
 		try (Server process = start("mosec-process-no-metrics", "/echo", ECHO_BODY,
 				concat(List.of(MosecEchoApplication.class.getName(), "--mosec.worker.mode=process",
-						"--management.metrics.enable.all=false"), echoRoute))) {
+						// Meters off (Mosec's families too) and, since that leaves it running, the HTTP observation.
+						"--management.metrics.enable.all=false",
+						"--management.observations.enable.http.server.requests=false"), echoRoute))) {
 			processNoMetrics64 = load(process, "/echo", 64, echoScript);
 		}
 		section("1. Overhead: echo, batch 1",
 				"One stage that returns its input (`byte[]`), against a bare WebFlux route that does the same. "
-						+ "Metrics on means the starter's defaults: Actuator HTTP server metrics and Mosec's families.");
+						+ "Metrics on means the starter's defaults: Actuator HTTP server metrics and Mosec's families; "
+						+ "metrics off turns both off, with Micrometer's HTTP server observation.");
 		table(List.of(row("bare WebFlux (baseline)", 64, bare64, bare64),
 				row("Mosec, thread mode, metrics on", 64, thread64, bare64),
 				row("Mosec, process mode, metrics on", 64, process64, bare64),
