@@ -13,6 +13,8 @@ import java.util.jar.Manifest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,19 +37,23 @@ class ClassDataArchiveTests {
 		this.command = List.of("java", "-Xmx1g", "-cp", app.toString(), "com.example.App");
 	}
 
-	@Test
-	void theFirstWorkerWritesTheArchiveAndLaterWorkersMapIt() throws IOException {
-		ClassDataArchive archive = ClassDataArchive.of(this.archives, "embed", this.command,
-				ClassDataArchive.Format.DYNAMIC_ARCHIVE);
+	/** JDK 13-24 write a dynamic CDS archive; JDK 25 and later an AOT cache. */
+	@ParameterizedTest
+	@CsvSource({ "DYNAMIC_ARCHIVE, -XX:ArchiveClassesAtExit=, -XX:SharedArchiveFile=, .jsa",
+			"AOT_CACHE, -XX:AOTCacheOutput=, -XX:AOTCache=, .aot" })
+	void theFirstWorkerWritesTheArchiveAndLaterWorkersMapIt(ClassDataArchive.Format format, String write, String read,
+			String extension) throws IOException {
+		ClassDataArchive archive = ClassDataArchive.of(this.archives, "embed", this.command, format);
 
 		List<String> first = archive.optionsForNextWorker();
-		assertThat(first).anyMatch((option) -> option.startsWith("-XX:ArchiveClassesAtExit="));
+		assertThat(first).anyMatch((option) -> option.startsWith(write));
 		assertThat(archive.optionsForNextWorker()).as("while the first writes it").isEmpty();
 		writeArchive(first);
 		archive.workerExited(first, 0);
 
 		assertThat(archive.file()).exists();
-		assertThat(archive.optionsForNextWorker()).containsExactly("-XX:SharedArchiveFile=" + archive.file());
+		assertThat(archive.file().toString()).endsWith(extension);
+		assertThat(archive.optionsForNextWorker()).containsExactly(read + archive.file());
 		assertThat(this.archives).isDirectoryNotContaining("glob:**.tmp");
 	}
 
@@ -91,20 +97,6 @@ class ClassDataArchiveTests {
 		}
 
 		assertThat(List.of(embed.file(), tokenize.file(), moreMemory.file())).allMatch(Files::exists);
-	}
-
-	@Test
-	void onJdk25AndLaterWorkersWriteAndMapAnAotCache() throws IOException {
-		ClassDataArchive archive = ClassDataArchive.of(this.archives, "embed", this.command,
-				ClassDataArchive.Format.AOT_CACHE);
-
-		List<String> first = archive.optionsForNextWorker();
-		assertThat(first).anyMatch((option) -> option.startsWith("-XX:AOTCacheOutput="));
-		writeArchive(first);
-		archive.workerExited(first, 0);
-
-		assertThat(archive.file().toString()).endsWith(".aot");
-		assertThat(archive.optionsForNextWorker()).containsExactly("-XX:AOTCache=" + archive.file());
 	}
 
 	@Test
