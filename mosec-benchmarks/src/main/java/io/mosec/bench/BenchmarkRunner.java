@@ -226,7 +226,8 @@ public final class BenchmarkRunner {
 		}
 		double offlineQuantized = offline("QUANTIZED");
 		double offlineFp32 = offline("FP32");
-		double twoSingleThreadQuantized = offline("QUANTIZED", 2, 1);
+		double twoSingleThreadQuantized = offline("QUANTIZED", 2, 1, 32);
+		double twoSingleThreadUnbatched = offline("QUANTIZED", 2, 1, 1);
 		section("3. Real model: all-MiniLM-L6-v2 embeddings",
 				"One text per request, from a fixed corpus of 1,024 texts of 4 to 160 words (log-normal, median about 22). The naive "
 						+ "service calls langchain4j's in-process `AllMiniLmL6V2QuantizedEmbeddingModel.embed` per "
@@ -251,6 +252,10 @@ public final class BenchmarkRunner {
 						+ "no HTTP, no tokenising, no wrk): quantized %.0f sentences/s, %.2fx the naive service at 32 "
 						+ "connections.%n",
 				twoSingleThreadQuantized, twoSingleThreadQuantized / naive.get(2).rps));
+		this.report.append(String.format(Locale.ROOT,
+				"The same two JVMs embedding one sentence per run (no batching, no padding): %.0f sentences/s, so batches "
+						+ "of 32 gain %.2fx over single sentences on this CPU.%n",
+				twoSingleThreadUnbatched, twoSingleThreadQuantized / twoSingleThreadUnbatched));
 		goal("quantized at 32 connections at least 1.5x the naive service", quantized.get(2).rps / naive.get(2).rps,
 				1.5, true);
 		goal("quantized p99 at 32 connections no worse than the naive one's (ratio at most 1)",
@@ -303,27 +308,31 @@ public final class BenchmarkRunner {
 
 	/** The offline limit as the issue defines it: one JVM, 2 ONNX Runtime threads. */
 	private double offline(String variant) throws Exception {
-		return offline(variant, 1, 2);
+		return offline(variant, 1, 2, 32);
 	}
 
-	/** The median over the runs of what {@code processes} JVMs of {@code threads} threads embed together. */
-	private double offline(String variant, int processes, int threads) throws Exception {
+	/**
+	 * The median over the runs of what {@code processes} JVMs of {@code threads} threads embed
+	 * together, in batches of {@code batchSize}.
+	 */
+	private double offline(String variant, int processes, int threads, int batchSize) throws Exception {
 		List<Double> rates = new ArrayList<>();
 		for (int i = 0; i < this.repeats; i++) {
-			rates.add(offlineRun(variant, processes, threads, i));
+			rates.add(offlineRun(variant, processes, threads, batchSize, i));
 		}
 		rates.sort(null);
 		return rates.get(rates.size() / 2);
 	}
 
-	private double offlineRun(String variant, int processes, int threads, int run) throws Exception {
+	private double offlineRun(String variant, int processes, int threads, int batchSize, int run) throws Exception {
 		List<Process> running = new ArrayList<>();
 		List<Path> logs = new ArrayList<>();
 		for (int i = 0; i < processes; i++) {
-			Path log = this.work.resolve("offline-" + variant + "-" + processes + "x" + threads + "-" + run + "-" + i + ".log");
+			Path log = this.work
+				.resolve("offline-" + variant + "-" + processes + "x" + threads + "-b" + batchSize + "-" + run + "-" + i + ".log");
 			Process process = new ProcessBuilder(java(), "@" + this.classpath.toAbsolutePath(),
 					OfflineLimit.class.getName(), variant, Integer.toString(threads),
-					Long.toString(Math.max(5, this.runTime.toSeconds())))
+					Long.toString(Math.max(5, this.runTime.toSeconds())), Integer.toString(batchSize))
 				.redirectErrorStream(true)
 				.redirectOutput(log.toFile())
 				.start();
