@@ -152,8 +152,8 @@ public final class EmbeddingModel implements AutoCloseable {
 
 	/**
 	 * One padded [B, L] run, mean-pooled by the attention mask, then L2-normalised. Tensors go in
-	 * and out as flat buffers: ONNX Runtime's multi-dimensional array conversions walk every row
-	 * through reflection and JNI, which cost the inference worker about 8 % of its time.
+	 * and out as flat buffers, one copy each way: ONNX Runtime's multi-dimensional array
+	 * conversions walk every row through reflection and JNI.
 	 */
 	private float[][] run(List<long[]> batch) {
 		int size = batch.size();
