@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -183,10 +185,12 @@ public final class BenchmarkRunner {
 
 		// 2. Batching.
 		Result sleep;
+		String sleepBatches;
 		try (Server batching = start("mosec-sleep", "/sleep", ECHO_BODY,
 				List.of(MosecEchoApplication.class.getName(), "--mosec.worker.mode=process",
 						"--mosec.routes[0].path=/sleep", "--mosec.routes[0].stages=sleep"))) {
 			sleep = load(batching, "/sleep", 256, echoScript);
+			sleepBatches = batches(batching, "sleep");
 		}
 		section("2. Batching efficiency",
 				"A stage that costs a fixed 20 ms per batch of up to 32 (sleep), 2 workers, 256 connections: "
@@ -195,6 +199,9 @@ public final class BenchmarkRunner {
 		sleepRows.add(new String[] { "Mosec, process mode, 2 workers", "256", fmt(sleep.rps), fmt2(sleep.p50),
 				fmt2(sleep.p99), fmt2(sleep.rps / 3200) + " of ideal", sleep.errors, stolen(sleep) });
 		table(sleepRows);
+		this.report.append("\nBatches over the server's life (warm-up included), from its Prometheus metrics: ")
+			.append(sleepBatches)
+			.append(".\n");
 		goal("throughput at least 0.9 of ideal", sleep.rps / 3200, 0.9, true);
 		goal("p99 at most 60 ms", sleep.p99, 60, false);
 
@@ -210,6 +217,7 @@ public final class BenchmarkRunner {
 		List<Result> quantized = new ArrayList<>();
 		String sampleReady;
 		String sampleMemory;
+		String sampleBatches;
 		try (Server server = startJar("sample-quantized", "/v1/embeddings", embedBody,
 				List.of("--embedding.variant=quantized"))) {
 			for (int connections : new int[] { 1, 8, 32 }) {
@@ -217,6 +225,7 @@ public final class BenchmarkRunner {
 			}
 			sampleReady = server.readyTimes();
 			sampleMemory = server.memory();
+			sampleBatches = batches(server, "embed");
 		}
 		List<Result> fp32 = new ArrayList<>();
 		try (Server server = startJar("sample-fp32", "/v1/embeddings", embedBody, List.of())) {
@@ -256,6 +265,10 @@ public final class BenchmarkRunner {
 				"The same two JVMs embedding one sentence per run (no batching, no padding): %.0f sentences/s, so batches "
 						+ "of 32 gain %.2fx over single sentences on this CPU.%n",
 				twoSingleThreadUnbatched, twoSingleThreadQuantized / twoSingleThreadUnbatched));
+		this.report.append("Inference batches of the quantized sample over its life (all three loads and their warm-ups), "
+				+ "from its Prometheus metrics: ")
+			.append(sampleBatches)
+			.append(".\n");
 		goal("quantized at 32 connections at least 1.5x the naive service", quantized.get(2).rps / naive.get(2).rps,
 				1.5, true);
 		goal("quantized p99 at 32 connections no worse than the naive one's (ratio at most 1)",
@@ -304,6 +317,35 @@ public final class BenchmarkRunner {
 					+ "wrk shares the 2 cores with the server, as a client on the same machine would. "
 					+ "CPU stolen is the share of the machine's CPU time the hypervisor gave elsewhere during "
 					+ "the measured runs: a row with stolen time was measured on a slower machine.\n");
+	}
+
+	/**
+	 * Each worker's batches of a stage, from the server's Prometheus metrics: how many, their
+	 * mean size and their mean time in the worker. Says whether a slow row had small batches or
+	 * slow ones.
+	 */
+	private String batches(Server server, String stage) throws Exception {
+		String metrics = this.http
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port + "/actuator/prometheus")).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.body();
+		Pattern line = Pattern.compile("^mosec_service_(batch_size|process_duration_second)_(sum|count)"
+				+ "\\{connection=\"(\\d+)\",stage=\"" + Pattern.quote(stage) + "\"} (\\S+)$", Pattern.MULTILINE);
+		Map<String, Double> values = new TreeMap<>();
+		Matcher matcher = line.matcher(metrics);
+		while (matcher.find()) {
+			values.put(matcher.group(3) + " " + matcher.group(1) + " " + matcher.group(2), Double.parseDouble(matcher.group(4)));
+		}
+		List<String> workers = new ArrayList<>();
+		for (String worker : values.keySet().stream().map((key) -> key.split(" ")[0]).distinct().toList()) {
+			double count = values.getOrDefault(worker + " batch_size count", 0.0);
+			double size = values.getOrDefault(worker + " batch_size sum", 0.0);
+			double seconds = values.getOrDefault(worker + " process_duration_second sum", 0.0);
+			double forwards = values.getOrDefault(worker + " process_duration_second count", 0.0);
+			workers.add(String.format(Locale.ROOT, "worker %s %,.0f batches of %.1f on average, %.1f ms each", worker,
+					count, (count > 0) ? size / count : 0, (forwards > 0) ? 1000 * seconds / forwards : 0));
+		}
+		return workers.isEmpty() ? "n/a" : String.join("; ", workers);
 	}
 
 	/** The offline limit as the issue defines it: one JVM, 2 ONNX Runtime threads. */
