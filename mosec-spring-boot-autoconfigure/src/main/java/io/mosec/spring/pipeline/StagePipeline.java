@@ -131,7 +131,10 @@ final class StagePipeline {
 			}
 		}
 		if (live.isEmpty()) {
-			return Mono.empty();
+			// Not a bare Mono.empty(): flatMap asks for more after a scalar result only every few
+			// of them (every second one with 2 workers), so each skipped batch would idle a worker
+			// until the next one. Hidden, it completes like any batch and frees its slot at once.
+			return Mono.<Void>empty().hide();
 		}
 		long batchNanos = handedOver - firstQueued;
 		BatchEvents events = this.stage.streaming() ? new StreamEvents(live) : BatchEvents.NONE;
