@@ -28,8 +28,8 @@ public final class WorkerLauncher {
 
 	/** Properties the launcher sets itself; forwarded arguments must not set them twice. */
 	private static final List<String> OWN_PROPERTIES = List.of("--mosec.internal.", "--spring.main.web-application-type",
-			"--spring.main.lazy-initialization", "--spring.main.banner-mode", "--logging.pattern.console",
-			"--logging.structured.format.console", "--management.endpoints.access.default");
+			"--spring.main.lazy-initialization", "--spring.main.banner-mode", "--spring.main.log-startup-info",
+			"--logging.pattern.console", "--logging.structured.format.console", "--management.endpoints.access.default");
 
 	private static final String CHILD_LOG_PATTERN = "%-5level %logger{36} : %msg%n";
 
@@ -162,6 +162,9 @@ public final class WorkerLauncher {
 		command.add("--spring.main.web-application-type=none");
 		command.add("--spring.main.lazy-initialization=true");
 		command.add("--spring.main.banner-mode=off");
+		// A worker's "Started ..." line, in the server's log, would say the service is up before it
+		// is; the server logs when each worker is ready.
+		command.add("--spring.main.log-startup-info=false");
 		// A worker serves no endpoint: its health is the server's business (and a readiness group that
 		// includes the server's mosec contributor would not find it here).
 		command.add("--management.endpoints.access.default=none");

@@ -60,6 +60,20 @@ class ServerProcessTests {
 	}
 
 	@Test
+	void logsThatItHasStartedOnceOnlyTheServerHas() throws Exception {
+		Process server = startServer();
+		this.started.addAll(server.toHandle().descendants().toList());
+		Path log = this.temp.resolve("server.log");
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> Files.readAllLines(log).stream().filter((line) -> line.contains(" ready (pid ")).count() == 2);
+
+		// An operator waits for this line: a worker's own would come before the service is up.
+		assertThat(Files.readAllLines(log)).filteredOn((line) -> line.contains("Started "))
+			.singleElement(as(InstanceOfAssertFactories.STRING))
+			.doesNotContain("[echo-");
+	}
+
+	@Test
 	void answersEveryAcceptedRequestWhenTerminated() throws Exception {
 		Path forwarded = this.temp.resolve("forwarded.txt");
 		Path sockets = this.temp.resolve("sockets");
