@@ -42,7 +42,8 @@ public @interface MosecStage {
 
 	/**
 	 * Longest time a batch waits for more tasks after its first one, as a duration string such
-	 * as {@code "10ms"}. Empty means {@code mosec.defaults.max-wait-time}.
+	 * as {@code "10ms"}; {@code "0"} hands a free worker what is queued at once (batches still
+	 * grow while every worker is busy). Empty means {@code mosec.defaults.max-wait-time}.
 	 */
 	String maxWaitTime() default "";
 

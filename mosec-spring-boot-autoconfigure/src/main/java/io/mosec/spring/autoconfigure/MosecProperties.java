@@ -158,7 +158,8 @@ public class MosecProperties {
 	public static class Defaults {
 
 		/**
-		 * Longest time a batch waits for more tasks after its first one.
+		 * Longest time a batch waits for more tasks after its first one; 0 hands a free worker
+		 * what is queued at once (batches still grow while every worker is busy).
 		 */
 		private Duration maxWaitTime = Duration.ofMillis(10);
 
@@ -188,7 +189,8 @@ public class MosecProperties {
 		private Integer maxBatchSize;
 
 		/**
-		 * Longest time a batch waits for more tasks after its first one.
+		 * Longest time a batch waits for more tasks after its first one; 0 hands a free worker
+		 * what is queued at once (batches still grow while every worker is busy).
 		 */
 		private Duration maxWaitTime;
 

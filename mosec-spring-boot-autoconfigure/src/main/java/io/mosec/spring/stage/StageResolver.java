@@ -61,7 +61,7 @@ public final class StageResolver {
 					+ this.properties.getCapacity() + "): set it to the most requests you accept in flight.");
 		}
 		requirePositive(this.properties.getTimeout(), "mosec.timeout");
-		requirePositive(this.properties.getDefaults().getMaxWaitTime(), "mosec.defaults.max-wait-time");
+		requireZeroOrPositive(this.properties.getDefaults().getMaxWaitTime(), "mosec.defaults.max-wait-time");
 		if (this.properties.getMaxRequestSize().toBytes() < 1) {
 			throw new MosecConfigurationException("mosec.max-request-size must be positive (was "
 					+ this.properties.getMaxRequestSize() + "), for example 10MB.");
@@ -131,7 +131,7 @@ public final class StageResolver {
 		Duration maxWaitTime = (configured.getMaxWaitTime() != null) ? configured.getMaxWaitTime()
 				: parseDuration(annotation.maxWaitTime(), "@MosecStage(maxWaitTime) of " + beanClass.getSimpleName(),
 						this.properties.getDefaults().getMaxWaitTime());
-		requirePositive(maxWaitTime, prefix + "max-wait-time");
+		requireZeroOrPositive(maxWaitTime, prefix + "max-wait-time");
 		Duration timeout = (configured.getTimeout() != null) ? configured.getTimeout()
 				: parseDuration(annotation.timeout(), "@MosecStage(timeout) of " + beanClass.getSimpleName(),
 						this.properties.getTimeout());
@@ -162,6 +162,13 @@ public final class StageResolver {
 		catch (IllegalArgumentException | DateTimeParseException ex) {
 			throw new MosecConfigurationException(source + " is '" + value + "', which is not a duration: write it "
 					+ "like \"10ms\" or \"2s\".");
+		}
+	}
+
+	private static void requireZeroOrPositive(Duration duration, String property) {
+		if (duration == null || duration.isNegative()) {
+			throw new MosecConfigurationException(property + " must be zero or a positive duration (was " + duration
+					+ "), for example 10ms, or 0 for no wait.");
 		}
 	}
 

@@ -131,6 +131,17 @@ class MosecAutoConfigurationTests {
 	}
 
 	@Test
+	void acceptsAZeroWaitAndRejectsANegativeOne() {
+		this.runner.withUserConfiguration(TwoStages.class)
+			.withPropertyValues("mosec.stages.infer.max-wait-time=0")
+			.run((context) -> assertThat(context.getBean(StageRegistry.class).stage("infer").maxWaitTime())
+				.isEqualTo(Duration.ZERO));
+		this.runner.withUserConfiguration(TwoStages.class)
+			.withPropertyValues("mosec.stages.infer.max-wait-time=-1ms")
+			.run(failsWith("mosec.stages.infer.max-wait-time must be zero or a positive duration (was PT-0.001S)"));
+	}
+
+	@Test
 	void rejectsAStageWithoutWorkers() {
 		this.runner.withUserConfiguration(TwoStages.class)
 			.withPropertyValues("mosec.stages.infer.num=0")

@@ -69,6 +69,33 @@ class BatchingTests {
 	}
 
 	@Test
+	void handsAFreeWorkerWhatIsQueuedAtOnceWhenTheWaitIsZero() {
+		StepVerifier.withVirtualTime(() -> Batching.batches(this.tasks.asFlux(), 32, Duration.ZERO, Schedulers.parallel()))
+			.then(() -> emit(7, 8))
+			// The timer's next turn, not a millisecond later.
+			.thenAwait(Duration.ofNanos(1))
+			.expectNext(List.of(7, 8))
+			.thenCancel()
+			.verify();
+	}
+
+	@Test
+	void growsABatchWhileNoWorkerAsksForOneEvenWhenTheWaitIsZero() {
+		StepVerifier.withVirtualTime(() -> Batching.batches(this.tasks.asFlux(), 4, Duration.ZERO, Schedulers.parallel()), 0)
+			.then(() -> emit(1, 2))
+			.thenAwait(WAIT)
+			.expectNoEvent(Duration.ofMillis(1))
+			.then(() -> emit(3))
+			.thenRequest(1)
+			.expectNext(List.of(1, 2, 3))
+			.then(() -> emit(4, 5, 6, 7, 8))
+			.thenRequest(1)
+			.expectNext(List.of(4, 5, 6, 7))
+			.thenCancel()
+			.verify();
+	}
+
+	@Test
 	void handsOutOneTaskAtATimeWhenTheMaxBatchSizeIsOne() {
 		StepVerifier.withVirtualTime(() -> Batching.batches(this.tasks.asFlux(), 1, WAIT, Schedulers.parallel()))
 			.then(() -> emit(1, 2))
