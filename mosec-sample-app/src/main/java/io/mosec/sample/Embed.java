@@ -11,7 +11,7 @@ import io.mosec.spring.api.MosecStage;
  * Inference: the texts of every request in a dynamically formed batch, embedded together in
  * runs of similar length.
  */
-@MosecStage(order = 2, num = 2, maxBatchSize = 32, maxWaitTime = "1ms")
+@MosecStage(order = 2, num = 2, maxBatchSize = 32, maxWaitTime = "0")
 public class Embed implements BatchWorker<TokenizedRequest, EmbeddingResponse> {
 
 	private final EmbeddingModel model;
