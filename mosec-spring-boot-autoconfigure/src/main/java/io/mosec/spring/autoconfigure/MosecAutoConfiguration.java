@@ -17,6 +17,7 @@ import io.mosec.spring.worker.ProcessWorkerPool;
 import io.mosec.spring.worker.SocketDirectory;
 import io.mosec.spring.worker.StageTimer;
 import io.mosec.spring.worker.ThreadWorkerPool;
+import io.mosec.spring.worker.WorkerCache;
 import io.mosec.spring.worker.WorkerLauncher;
 import io.mosec.spring.worker.WorkerPoolFactory;
 import io.mosec.spring.worker.child.InputValidator;
@@ -152,8 +153,14 @@ public final class MosecAutoConfiguration {
 			if (environment.getActiveProfiles().length > 0) {
 				forwarded.add("--spring.profiles.active=" + String.join(",", environment.getActiveProfiles()));
 			}
-			return WorkerLauncher.forThisJvm(sources, forwarded)
-				.withClassDataDirectory(properties.getWorker().getCdsDir());
+			MosecProperties.Cache cache = properties.getWorker().getCache();
+			WorkerCache workerCache = null;
+			if (cache.isEnabled()) {
+				workerCache = WorkerCache.open((cache.getDir() != null) ? cache.getDir()
+						: Path.of(System.getProperty("java.io.tmpdir"),
+								"mosec-cache-" + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_-]", "_")));
+			}
+			return WorkerLauncher.forThisJvm(sources, forwarded).withCache(workerCache, cache.isClassDataSharing());
 		}
 
 		@Bean

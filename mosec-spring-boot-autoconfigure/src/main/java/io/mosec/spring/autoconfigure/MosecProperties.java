@@ -313,11 +313,9 @@ public class MosecProperties {
 		private Duration shutdownTimeout = Duration.ofSeconds(10);
 
 		/**
-		 * Where workers keep class data sharing (CDS) archives, one per stage: written by a worker
-		 * when it stops cleanly, mapped by every worker started after that, which then starts
-		 * faster. Unset: none. Needs a jar classpath or an extracted Spring Boot jar.
+		 * What the server prepares once so that workers start cheaply on every launch path.
 		 */
-		private Path cdsDir;
+		private final Cache cache = new Cache();
 
 		public WorkerMode getMode() {
 			return this.mode;
@@ -343,12 +341,58 @@ public class MosecProperties {
 			this.shutdownTimeout = shutdownTimeout;
 		}
 
-		public Path getCdsDir() {
-			return this.cdsDir;
+		public Cache getCache() {
+			return this.cache;
 		}
 
-		public void setCdsDir(Path cdsDir) {
-			this.cdsDir = cdsDir;
+	}
+
+	/**
+	 * The worker cache: a fat jar extracted, classes directories as jars, and class data
+	 * archives, kept by the build they were made from.
+	 */
+	public static class Cache {
+
+		/**
+		 * Whether workers start from what the server prepares in the cache directory: a fat
+		 * jar extracted, each classes directory of the classpath as a jar.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Where the worker cache is kept, owner-only. Unset: mosec-cache-{user} under
+		 * java.io.tmpdir, which a read-only root filesystem keeps writable.
+		 */
+		private Path dir;
+
+		/**
+		 * Whether workers map a class data sharing archive (an AOT cache from JDK 25), which a
+		 * training worker writes into the cache once a stage's workers are all ready.
+		 */
+		private boolean classDataSharing = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Path getDir() {
+			return this.dir;
+		}
+
+		public void setDir(Path dir) {
+			this.dir = dir;
+		}
+
+		public boolean isClassDataSharing() {
+			return this.classDataSharing;
+		}
+
+		public void setClassDataSharing(boolean classDataSharing) {
+			this.classDataSharing = classDataSharing;
 		}
 
 	}

@@ -43,8 +43,8 @@ public final class MosecWorkerAutoConfiguration {
 				environment.getRequiredProperty(WorkerMain.STAGE_PROPERTY),
 				environment.getRequiredProperty(WorkerMain.WORKER_ID_PROPERTY, Integer.class),
 				Path.of(environment.getRequiredProperty(WorkerMain.SOCKET_PROPERTY)),
-				environment.getRequiredProperty(WorkerMain.PARENT_PID_PROPERTY, Long.class),
-				properties.workerPayloadLimit());
+				properties.workerPayloadLimit(),
+				environment.getProperty(WorkerMain.TRAINING_PROPERTY, Boolean.class, false));
 	}
 
 	/** The worker context is lazy, but the worker itself must start. */

@@ -3,19 +3,15 @@ package io.mosec.spring.worker;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
@@ -23,18 +19,20 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The class data sharing (CDS) archive of one stage's workers. Most of a worker's start is
- * spent loading, parsing and verifying the same few thousand classes; a JVM that maps them
- * from an archive starts about a third faster (BENCHMARKS.md). The JDK writes such an archive
- * when a JVM started with {@code -XX:ArchiveClassesAtExit} (or, from JDK 25, an AOT cache with
- * {@code -XX:AOTCacheOutput}, faster still) exits normally, so one worker at a time of a stage
- * without an archive writes it when it stops (to a temporary file, published only if the worker
- * exited cleanly), and every worker launched after that maps it.
+ * The class data sharing (CDS) archive of the workers started with one command. Most of a
+ * worker's start is spent loading, parsing and verifying the same few thousand classes; a JVM
+ * that maps them from an archive starts with about 40 % less CPU (BENCHMARKS.md). The JDK writes
+ * such an archive when a JVM started with {@code -XX:ArchiveClassesAtExit} (or, from JDK 25, an
+ * AOT cache with {@code -XX:AOTCacheOutput}, faster still) exits normally, so once a stage's
+ * workers are all ready, one training worker, started like them, warms up and exits (to a
+ * temporary file, published only if it exited cleanly), and every worker launched after that
+ * (a restart, the next server start) maps it. Stages started with the same command share one.
  * <p>
- * The file name carries a digest of the command (the {@code java}, the JVM options, the
- * classpath or jar) and one of what it loads (the JDK's version, the size and modification time
- * of each classpath file): a rebuilt application or another JDK gets an archive of its own
- * rather than one the JVM would reject, and publishing it removes the one it replaces.
+ * The file name carries a digest of what the command was made from (the {@code java}, the JVM
+ * options, the server's own launch target) and one of what it loads (the JDK's version, the
+ * size and modification time of each classpath file): a rebuilt application or another JDK
+ * gets an archive of its own rather than one the JVM would reject, and publishing it removes the
+ * one it replaces.
  */
 public final class ClassDataArchive {
 
@@ -68,27 +66,27 @@ public final class ClassDataArchive {
 	}
 
 	/**
-	 * The archive for the workers of a stage started with {@code command}; {@link #NONE} when
+	 * The archive for the workers started with {@code command}; {@link #NONE} when
 	 * {@code directory} is {@code null}, or when the command cannot use an archive of ours
 	 * (logged with the reason).
 	 * @param directory where archives are kept, or {@code null} for none
-	 * @param stageName the stage's name
+	 * @param identity the command as the server was launched, which a rebuild does not change
 	 * @param command the worker command up to its main class or jar: {@code java}, JVM options
 	 * and launch target
-	 * @return the stage's archive
+	 * @return the archive
 	 */
-	public static ClassDataArchive of(Path directory, String stageName, List<String> command) {
-		return of(directory, stageName, command, Format.ofThisJvm());
+	public static ClassDataArchive of(Path directory, List<String> identity, List<String> command) {
+		return of(directory, identity, command, Format.ofThisJvm());
 	}
 
-	static ClassDataArchive of(Path directory, String stageName, List<String> command, Format format) {
+	static ClassDataArchive of(Path directory, List<String> identity, List<String> command, Format format) {
 		if (directory == null) {
 			return NONE;
 		}
 		String unsupported = (format != null) ? whyUnsupported(command)
 				: "this JVM writes no class data archives (HotSpot does, from JDK 13)";
 		if (unsupported != null) {
-			logger.info("Stage '" + stageName + "' workers start without a class data archive (mosec.worker.cds-dir): "
+			logger.info("Workers of " + command.get(command.size() - 1) + " start without a class data archive: "
 					+ unsupported);
 			return NONE;
 		}
@@ -99,37 +97,44 @@ public final class ClassDataArchive {
 			}
 		}
 		catch (IOException ex) {
-			logger.warn("Stage '" + stageName + "' workers start without a class data archive: cannot create "
-					+ directory + " (mosec.worker.cds-dir): " + ex.getMessage());
+			logger.warn("Workers start without a class data archive: cannot create " + directory + ": "
+					+ ex.getMessage());
 			return NONE;
 		}
-		String safe = stageName.replaceAll("[^A-Za-z0-9_-]", "_");
-		String launchPrefix = safe + "-" + digest(String.join("\n", command)).substring(0, 8) + "-";
-		String name = launchPrefix + digest(version(command)).substring(0, 16);
-		removeAbandonedWrites(directory, name, format);
+		String launchPrefix = WorkerCache.digest(String.join("\n", identity)).substring(0, 12) + "-";
+		String name = launchPrefix + WorkerCache.digest(String.join("\n", command) + "\n" + version(command))
+			.substring(0, 16);
+		removeAbandonedWrites(directory);
 		return new ClassDataArchive(format, directory.resolve(name + format.extension),
 				directory.resolve("." + name + "." + ProcessHandle.current().pid() + format.extension + ".tmp"),
 				launchPrefix);
 	}
 
 	/**
-	 * JVM options for the next worker: map the archive if there is one; otherwise write it at
-	 * exit, unless another worker is writing it already.
+	 * JVM options for the next worker: map the archive if there is one.
 	 * @return options to add before the launch target; empty for none
 	 */
 	public synchronized List<String> optionsForNextWorker() {
-		if (this.file == null) {
-			return List.of();
-		}
-		if (Files.isReadable(this.file)) {
+		if (this.file != null && Files.isReadable(this.file)) {
 			return List.of(this.format.readOption + this.file);
 		}
-		if (this.writer != null) {
+		return List.of();
+	}
+
+	/**
+	 * JVM options for a training worker that writes the archive when it exits, unless the archive
+	 * is there or another worker is writing it.
+	 * @return options to add before the launch target; empty for no training
+	 */
+	public synchronized List<String> optionsForTraining() {
+		if (this.file == null || this.writer != null || Files.isReadable(this.file)) {
 			return List.of();
 		}
-		this.writer = List.of(this.format.writeOption + this.pending, this.format.quietWrite);
-		logger.info("No class data archive at " + this.file + " yet: the next worker writes it when it stops, "
-				+ "so workers started after that start faster");
+		List<String> writer = new ArrayList<>(List.of(this.format.writeOption + this.pending, this.format.quietWrite));
+		writer.addAll(this.format.trainingOptions);
+		this.writer = List.copyOf(writer);
+		logger.info("No class data archive at " + this.file + " yet: a training worker writes it, so workers started "
+				+ "after that start faster");
 		return this.writer;
 	}
 
@@ -171,6 +176,14 @@ public final class ClassDataArchive {
 		return this.file;
 	}
 
+	/**
+	 * Whether workers can map an archive now.
+	 * @return whether the archive is there
+	 */
+	public boolean isPublished() {
+		return this.file != null && Files.isReadable(this.file);
+	}
+
 	private void removeOlderArchives() throws IOException {
 		try (DirectoryStream<Path> archives = Files.newDirectoryStream(this.file.getParent(),
 				this.launchPrefix + "*" + this.format.extension)) {
@@ -184,14 +197,15 @@ public final class ClassDataArchive {
 
 	/**
 	 * Writes of servers that died before they could publish them: {@code .<name>.<pid>.jsa.tmp},
-	 * and the training record an AOT cache is made from, {@code .<name>.<pid>.aot.tmp.config}.
+	 * and the training record an AOT cache is made from, {@code .<name>.<pid>.aot.tmp.config},
+	 * whatever archive they were writing.
 	 */
-	private static void removeAbandonedWrites(Path directory, String name, Format format) {
-		try (DirectoryStream<Path> pending = Files.newDirectoryStream(directory,
-				"." + name + ".*" + format.extension + ".tmp*")) {
+	private static void removeAbandonedWrites(Path directory) {
+		try (DirectoryStream<Path> pending = Files.newDirectoryStream(directory, ".*.tmp*")) {
 			for (Path file : pending) {
-				String pid = file.getFileName().toString().substring(name.length() + 2).split("\\.")[0];
-				boolean alive = pid.chars().allMatch(Character::isDigit)
+				String[] parts = file.getFileName().toString().split("\\.");
+				String pid = (parts.length > 2) ? parts[2] : "";
+				boolean alive = !pid.isEmpty() && pid.chars().allMatch(Character::isDigit)
 						&& ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
 				if (!alive) {
 					Files.deleteIfExists(file);
@@ -209,9 +223,9 @@ public final class ClassDataArchive {
 		}
 		int jar = command.indexOf("-jar");
 		if (jar >= 0 && jar + 1 < command.size()) {
-			return isFatJar(command.get(jar + 1))
-					? "classes inside a fat jar cannot be archived; run the extracted application "
-							+ "(java -Djarmode=tools -jar app.jar extract), as Spring Boot's CDS support does"
+			return SpringBootJars.isFatJar(Path.of(command.get(jar + 1)))
+					? "classes inside a fat jar cannot be archived; turn the worker cache on (mosec.worker.cache.enabled), "
+							+ "or run the extracted application (java -Djarmode=tools -jar app.jar extract)"
 					: null;
 		}
 		int classpath = command.indexOf("-cp");
@@ -223,15 +237,6 @@ public final class ClassDataArchive {
 			}
 		}
 		return null;
-	}
-
-	private static boolean isFatJar(String path) {
-		try (JarFile jar = new JarFile(path)) {
-			return jar.getManifest() != null && jar.getManifest().getMainAttributes().getValue("Start-Class") != null;
-		}
-		catch (IOException ex) {
-			return false;
-		}
 	}
 
 	private static boolean isNonEmptyDirectory(Path path) {
@@ -264,26 +269,23 @@ public final class ClassDataArchive {
 		return version.toString();
 	}
 
-	private static String digest(String text) {
-		try {
-			return HexFormat.of()
-				.formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
 	/**
 	 * How the JVM writes and maps an archive.
 	 */
 	enum Format {
 
-		/** JDK 25 and later: an AOT cache, which also holds classes linked and ready, about a quarter faster still. */
-		AOT_CACHE("AOTCacheOutput", "-XX:AOTCache=", ".aot", "-Xlog:cds=error,aot=error"),
+		/**
+		 * JDK 25 and later: an AOT cache, which also holds classes linked and ready, about a quarter
+		 * faster still, and the method profiles of the training run, so it trains with the full JIT.
+		 */
+		AOT_CACHE("AOTCacheOutput", "-XX:AOTCache=", ".aot", "-Xlog:cds=error,aot=error", List.of()),
 
-		/** JDK 13 and later: a dynamic CDS archive on top of the JDK's own. */
-		DYNAMIC_ARCHIVE("ArchiveClassesAtExit", "-XX:SharedArchiveFile=", ".jsa", "-Xlog:cds=error");
+		/**
+		 * JDK 13 and later: a dynamic CDS archive on top of the JDK's own. It holds classes only, so
+		 * the training worker does without the optimising compiler, about half its CPU.
+		 */
+		DYNAMIC_ARCHIVE("ArchiveClassesAtExit", "-XX:SharedArchiveFile=", ".jsa", "-Xlog:cds=error",
+				List.of("-XX:TieredStopAtLevel=1"));
 
 		final String writeOption;
 
@@ -294,10 +296,14 @@ public final class ClassDataArchive {
 		/** Writing reports every class it skips (JFR events, old class versions) as a warning: noise. */
 		final String quietWrite;
 
+		/** More options of the training worker. */
+		final List<String> trainingOptions;
+
 		private final String flag;
 
-		Format(String flag, String readOption, String extension, String quietWrite) {
+		Format(String flag, String readOption, String extension, String quietWrite, List<String> trainingOptions) {
 			this.flag = flag;
+			this.trainingOptions = trainingOptions;
 			this.writeOption = "-XX:" + flag + "=";
 			this.readOption = readOption;
 			this.extension = extension;

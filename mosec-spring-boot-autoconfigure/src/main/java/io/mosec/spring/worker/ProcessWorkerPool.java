@@ -16,7 +16,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,7 +39,8 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * Runs a stage in {@code num} worker processes, each a re-launch of this application, connected
  * over the stage's Unix domain socket with one batch in flight at a time.
  * <p>
- * A worker connects once it has warmed up, so a connection means ready. A worker that exits is
+ * A worker connects once it has warmed up, so a connection means ready. The first worker starts
+ * alone and the others once it is ready. A worker that exits is
  * restarted with exponential back-off, and the batch it held fails at once. A {@code forward}
  * that outlives the stage timeout costs the worker its process: a thread cannot be stopped
  * safely, a process can.
@@ -73,6 +73,8 @@ public final class ProcessWorkerPool implements WorkerPool {
 
 	private final ClassDataArchive classData;
 
+	private final ArchiveTrainer trainer;
+
 	private final IdleWorkers<Connection> idle = new IdleWorkers<>();
 
 	private final Supervised[] workers;
@@ -104,6 +106,7 @@ public final class ProcessWorkerPool implements WorkerPool {
 		this.socket = socket;
 		this.launcher = launcher;
 		this.classData = launcher.classDataArchive(stage);
+		this.trainer = new ArchiveTrainer(stage, launcher, this.classData, socket);
 		this.startupTimeout = startupTimeout;
 		this.shutdownTimeout = shutdownTimeout;
 		this.maxItemBytes = maxItemBytes;
@@ -134,9 +137,9 @@ public final class ProcessWorkerPool implements WorkerPool {
 		}
 		Thread acceptor = daemonThreads("mosec-" + this.stage.name() + "-acceptor-").newThread(this::acceptWorkers);
 		acceptor.start();
-		for (Supervised worker : this.workers) {
-			launch(worker);
-		}
+		// The first worker alone; the others once it is ready (register): the port opens when every
+		// stage has one ready worker, and on a few cores that comes sooner when fewer JVMs start at once.
+		launch(this.workers[0]);
 		return this.firstReady.orTimeout(this.startupTimeout.toMillis(), TimeUnit.MILLISECONDS)
 			.exceptionallyCompose((ex) -> CompletableFuture.failedFuture((ex instanceof TimeoutException)
 					? new WorkerStartupException("Stage '" + this.stage.name() + "' has no ready worker after "
@@ -178,14 +181,18 @@ public final class ProcessWorkerPool implements WorkerPool {
 	}
 
 	/**
-	 * The process ids of the live workers, in worker id order.
+	 * The process ids of the ready workers (warmed up, connected), in worker id order; -1 for a
+	 * worker that is not ready: a live process may still be starting its stage.
 	 * @return the pids
 	 */
 	public long[] pids() {
 		long[] pids = new long[this.workers.length];
 		for (int i = 0; i < pids.length; i++) {
-			Process process = this.workers[i].process;
-			pids[i] = (process != null && process.isAlive()) ? process.pid() : -1;
+			Supervised worker = this.workers[i];
+			Process process = worker.process;
+			Connection connection = worker.connection;
+			boolean ready = process != null && process.isAlive() && connection != null && connection.process == process;
+			pids[i] = ready ? process.pid() : -1;
 		}
 		return pids;
 	}
@@ -194,14 +201,13 @@ public final class ProcessWorkerPool implements WorkerPool {
 		if (this.closing) {
 			return;
 		}
-		List<String> classDataOptions = this.classData.optionsForNextWorker();
-		ProcessBuilder builder = this.launcher.processBuilder(this.stage, worker.id, this.socket, classDataOptions);
+		ProcessBuilder builder = this.launcher.processBuilder(this.stage, worker.id, this.socket,
+				this.classData.optionsForNextWorker());
 		Process process;
 		try {
 			process = builder.start();
 		}
 		catch (IOException ex) {
-			this.classData.workerExited(classDataOptions, -1);
 			worker.remember("cannot start: " + ex.getMessage());
 			this.firstReady.completeExceptionally(new WorkerStartupException("Stage '" + this.stage.name()
 					+ "' worker " + worker.id + " cannot start: " + ex.getMessage(), ex));
@@ -213,9 +219,6 @@ public final class ProcessWorkerPool implements WorkerPool {
 		Thread pump = daemonThreads("mosec-" + this.stage.name() + "-" + worker.id + "-log-")
 			.newThread(() -> pumpLog(worker, process));
 		pump.start();
-		// Not on the supervisor: at shutdown it stops before an archive writer has finished.
-		worker.classDataDone = process.onExit()
-			.thenRun(() -> this.classData.workerExited(classDataOptions, process.exitValue()));
 		process.onExit().thenRunAsync(() -> exited(worker, process, pump), this.supervisor);
 	}
 
@@ -312,13 +315,21 @@ public final class ProcessWorkerPool implements WorkerPool {
 		}
 		logger.info("Stage '" + this.stage.name() + "' worker " + id + " ready (pid " + pid + ", "
 				+ (System.nanoTime() - worker.startedNanos) / 1_000_000 + " ms after launch)");
-		this.firstReady.complete(null);
+		if (this.firstReady.complete(null)) {
+			for (int i = 1; i < this.workers.length; i++) {
+				launch(this.workers[i]);
+			}
+		}
 		this.idle.release(connection);
+		if (status().ready() == this.workers.length) {
+			this.trainer.startIfNeeded();
+		}
 	}
 
 	@Override
 	public void close() {
 		this.closing = true;
+		this.trainer.close();
 		closeQuietly(this.server);
 		for (Supervised worker : this.workers) {
 			Connection connection = worker.connection;
@@ -349,17 +360,6 @@ public final class ProcessWorkerPool implements WorkerPool {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				process.destroyForcibly();
-			}
-		}
-		for (Supervised worker : this.workers) {
-			try {
-				worker.classDataDone.get(5, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			catch (ExecutionException | TimeoutException ex) {
-				logger.debug("Stage '" + this.stage.name() + "' class data archive not published", ex);
 			}
 		}
 		this.supervisor.shutdownNow();
@@ -410,9 +410,6 @@ public final class ProcessWorkerPool implements WorkerPool {
 		private volatile Connection connection;
 
 		private volatile long startedNanos;
-
-		/** Completes once a class data archive this worker may have written is published or dropped. */
-		private volatile CompletableFuture<Void> classDataDone = CompletableFuture.completedFuture(null);
 
 		private volatile Duration nextDelay = FIRST_RESTART_DELAY;
 

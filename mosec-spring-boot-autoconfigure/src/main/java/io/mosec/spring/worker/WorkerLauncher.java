@@ -1,15 +1,13 @@
 package io.mosec.spring.worker;
 
-import java.io.File;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
+import java.util.concurrent.ConcurrentHashMap;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import io.mosec.spring.stage.StageDefinition;
 import io.mosec.spring.worker.child.WorkerMain;
 
@@ -33,6 +31,15 @@ public final class WorkerLauncher {
 
 	private static final String CHILD_LOG_PATTERN = "%-5level %logger{36} : %msg%n";
 
+	/**
+	 * JVM options every worker starts with, before the server's and the stage's own (so either
+	 * overrides them), where this JVM knows them. Compiling only code that is called five times
+	 * as often as HotSpot's default: half of a worker's start was the JIT compiling start-up
+	 * code it never runs again (BENCHMARKS.md); code that serves batches is compiled all the same,
+	 * a few thousand batches later.
+	 */
+	private static final List<String> WORKER_DEFAULTS = knownOptions(List.of("-XX:CompileThresholdScaling=5"));
+
 	private final String java;
 
 	private final List<String> jvmOptions;
@@ -43,7 +50,13 @@ public final class WorkerLauncher {
 
 	private final List<String> forwardedArguments;
 
+	/** The command as the server was launched: what names its workers' class data archives. */
+	private final List<String> identity;
+
 	private final Path classDataDirectory;
+
+	/** One archive per command, shared by the stages started with it. */
+	private final Map<String, ClassDataArchive> archives = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates a launcher.
@@ -58,28 +71,37 @@ public final class WorkerLauncher {
 			List<String> forwardedArguments) {
 		this(java, jvmOptions, launchTarget, targetArguments, forwardedArguments.stream()
 			.filter((argument) -> OWN_PROPERTIES.stream().noneMatch(argument::startsWith))
-			.toList(), null);
+			.toList(), launchTarget, null);
 	}
 
 	private WorkerLauncher(String java, List<String> jvmOptions, List<String> launchTarget,
-			List<String> targetArguments, List<String> forwardedArguments, Path classDataDirectory) {
+			List<String> targetArguments, List<String> forwardedArguments, List<String> identity,
+			Path classDataDirectory) {
 		this.java = java;
 		this.jvmOptions = List.copyOf(jvmOptions);
 		this.launchTarget = List.copyOf(launchTarget);
 		this.targetArguments = List.copyOf(targetArguments);
 		this.forwardedArguments = List.copyOf(forwardedArguments);
+		this.identity = List.copyOf(identity);
 		this.classDataDirectory = classDataDirectory;
 	}
 
 	/**
-	 * This launcher, with workers' class data archives kept in {@code directory}.
-	 * @param directory where the archives are kept, or {@code null} for none
+	 * This launcher, with workers started from what {@code cache} prepares (an extracted fat
+	 * jar, classes directories as jars) and their class data archives kept there.
+	 * @param cache the worker cache, or {@code null} for none
+	 * @param classDataSharing whether workers write and map class data archives
 	 * @return a launcher
+	 * @see WorkerCache
 	 * @see ClassDataArchive
 	 */
-	public WorkerLauncher withClassDataDirectory(Path directory) {
-		return new WorkerLauncher(this.java, this.jvmOptions, this.launchTarget, this.targetArguments,
-				this.forwardedArguments, directory);
+	public WorkerLauncher withCache(WorkerCache cache, boolean classDataSharing) {
+		if (cache == null) {
+			return this;
+		}
+		return new WorkerLauncher(this.java, this.jvmOptions, cache.prepare(this.java, this.launchTarget),
+				this.targetArguments, this.forwardedArguments, this.launchTarget,
+				classDataSharing ? cache.archives() : null);
 	}
 
 	/**
@@ -100,7 +122,7 @@ public final class WorkerLauncher {
 		String command = System.getProperty("sun.java.command", "").trim();
 		String first = command.isEmpty() ? "" : command.split(" ")[0];
 		String classpath = System.getProperty("java.class.path");
-		if (first.endsWith(".jar") && isSpringBootJar(first)) {
+		if (first.endsWith(".jar") && SpringBootJars.startsSpringBoot(Path.of(first))) {
 			return new WorkerLauncher(java, jvmOptions, List.of("-jar", first), List.of(), forwardedArguments);
 		}
 		if (sources.stream().anyMatch((source) -> source.getName().equals(first))) {
@@ -109,26 +131,6 @@ public final class WorkerLauncher {
 		List<String> names = sources.stream().map(Class::getName).toList();
 		return new WorkerLauncher(java, jvmOptions, List.of("-cp", classpath, WorkerMain.class.getName()),
 				List.of("--" + WorkerMain.SOURCES_PROPERTY + "=" + String.join(",", names)), forwardedArguments);
-	}
-
-	static boolean isSpringBootJar(String path) {
-		if (!new File(path).isFile()) {
-			return false;
-		}
-		try (JarFile jar = new JarFile(path)) {
-			Manifest manifest = jar.getManifest();
-			if (manifest == null) {
-				return false;
-			}
-			// A fat jar names its Start-Class; the application.jar that `-Djarmode=tools extract` makes for
-			// container images names its Main-Class and Boot's version. A test runner's jar has neither.
-			java.util.jar.Attributes attributes = manifest.getMainAttributes();
-			return attributes.getValue("Start-Class") != null
-					|| attributes.getValue("Spring-Boot-Version") != null && attributes.getValue("Main-Class") != null;
-		}
-		catch (IOException ex) {
-			return false;
-		}
 	}
 
 	/**
@@ -151,6 +153,23 @@ public final class WorkerLauncher {
 	 * @return a process builder, not yet started
 	 */
 	public ProcessBuilder processBuilder(StageDefinition stage, int workerId, Path socket, List<String> ownJvmOptions) {
+		return processBuilder(stage, workerId, socket, ownJvmOptions, false);
+	}
+
+	/**
+	 * The process of a worker that warms up the stage and exits without serving, so that the
+	 * class data archive it writes at exit holds what a worker loads.
+	 * @param stage the stage
+	 * @param socket the stage's socket, which it never connects to
+	 * @param ownJvmOptions the options that write the archive
+	 * @return a process builder, not yet started
+	 */
+	public ProcessBuilder trainingProcessBuilder(StageDefinition stage, Path socket, List<String> ownJvmOptions) {
+		return processBuilder(stage, 1, socket, ownJvmOptions, true);
+	}
+
+	private ProcessBuilder processBuilder(StageDefinition stage, int workerId, Path socket, List<String> ownJvmOptions,
+			boolean training) {
 		List<String> command = jvmCommand(stage, ownJvmOptions);
 		command.addAll(this.forwardedArguments);
 		command.addAll(this.targetArguments);
@@ -159,6 +178,9 @@ public final class WorkerLauncher {
 		command.add("--" + WorkerMain.WORKER_ID_PROPERTY + "=" + workerId);
 		command.add("--" + WorkerMain.SOCKET_PROPERTY + "=" + socket);
 		command.add("--" + WorkerMain.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid());
+		if (training) {
+			command.add("--" + WorkerMain.TRAINING_PROPERTY + "=true");
+		}
 		command.add("--spring.main.web-application-type=none");
 		command.add("--spring.main.lazy-initialization=true");
 		command.add("--spring.main.banner-mode=off");
@@ -185,18 +207,42 @@ public final class WorkerLauncher {
 	 * @return its archive, {@link ClassDataArchive#NONE} when there is none
 	 */
 	public ClassDataArchive classDataArchive(StageDefinition stage) {
-		return ClassDataArchive.of(this.classDataDirectory, stage.name(), jvmCommand(stage, List.of()));
+		if (this.classDataDirectory == null) {
+			return ClassDataArchive.NONE;
+		}
+		List<String> command = jvmCommand(stage, List.of());
+		List<String> identity = new ArrayList<>(command.subList(0, command.size() - this.launchTarget.size()));
+		identity.addAll(this.identity);
+		return this.archives.computeIfAbsent(String.join("\n", command),
+				(key) -> ClassDataArchive.of(this.classDataDirectory, identity, command));
 	}
 
 	/** The command up to the main class or jar: what decides which classes a worker's JVM finds. */
 	private List<String> jvmCommand(StageDefinition stage, List<String> ownJvmOptions) {
 		List<String> command = new ArrayList<>();
 		command.add(this.java);
+		command.addAll(WORKER_DEFAULTS);
 		command.addAll(this.jvmOptions);
 		command.addAll(stage.jvmOptions());
 		command.addAll(ownJvmOptions);
 		command.addAll(this.launchTarget);
 		return command;
+	}
+
+	/** The {@code -XX:Name=value} options that this JVM (the one workers run on) has a flag for. */
+	private static List<String> knownOptions(List<String> options) {
+		List<String> known = new ArrayList<>();
+		for (String option : options) {
+			String flag = option.substring("-XX:".length(), option.indexOf('='));
+			try {
+				ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption(flag);
+				known.add(option);
+			}
+			catch (RuntimeException | LinkageError ex) {
+				// Not a HotSpot JVM, or a flag it does not have: the worker starts without it.
+			}
+		}
+		return List.copyOf(known);
 	}
 
 	List<String> launchTarget() {

@@ -18,6 +18,8 @@ import io.mosec.spring.pipeline.Pipeline;
 import io.mosec.spring.test.LocalHttp;
 import io.mosec.spring.worker.ProcessStages;
 import io.mosec.spring.worker.ProcessWorkerPool;
+import io.mosec.spring.test.Readiness;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -50,6 +52,12 @@ class OperationsEndToEndTests {
 
 	@Autowired
 	Pipeline pipeline;
+
+	@BeforeEach
+	void everyWorkerIsReady() {
+		// The port opens once each stage has one ready worker; these tests are about all of them.
+		Readiness.awaitEveryWorker(this.pipeline);
+	}
 
 	@LocalServerPort
 	int port;

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.mosec.spring.test.WorkerProcesses;
 import io.mosec.spring.worker.ProcessStages;
 
 import static org.awaitility.Awaitility.await;
@@ -33,18 +34,22 @@ final class ServerProcess implements AutoCloseable {
 		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
 			.until(() -> !process.isAlive()
 					|| RawHttp.post(port, "/echo", "{\"value\": 0}", Duration.ofSeconds(5)) == 200);
-		await().atMost(Duration.ofSeconds(60)).until(() -> process.toHandle().descendants().count() == 2);
-		this.workers = process.toHandle().descendants().toList();
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> WorkerProcesses.servingWorkersOf(process.toHandle()).size() == 2);
+		this.workers = WorkerProcesses.servingWorkersOf(process.toHandle());
 	}
 
 	static ServerProcess start(Path directory, String... extraArguments) throws IOException {
 		int port = freePort();
 		List<String> command = new ArrayList<>(List.of(
-				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
+				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+				// Behaviour, not peak speed: the client compiler starts the server and its workers faster.
+				"-XX:TieredStopAtLevel=1", "-cp",
 				System.getProperty("java.class.path"), ProcessStages.Application.class.getName(),
 				"--server.port=" + port, "--mosec.worker.mode=process", "--mosec.timeout=" + TIMEOUT.toSeconds() + "s",
 				"--mosec.stages.echo.num=2", "--mosec.routes[0].path=/echo", "--mosec.routes[0].stages=echo",
 				"--mosec.worker.shutdown-timeout=" + WORKER_SHUTDOWN.toSeconds() + "s"));
+		command.addAll(WorkerProcesses.cacheArguments());
 		command.addAll(List.of(extraArguments));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(directory.resolve("server.log").toFile())

@@ -103,10 +103,13 @@ class ServerSignalTests {
 				Load load = Load.start(java.net.URI.create("http://127.0.0.1:" + server.port + "/echo"), 8, 0,
 				() -> "{\"value\": 1, \"sleep\": 5}", () -> Duration.ofSeconds(10))) {
 			await().atMost(Duration.ofSeconds(10)).until(() -> load.count(200) > 100);
+			// Every descendant: the workers, and a training worker if one is still starting.
+			List<ProcessHandle> descendants = server.process.toHandle().descendants().toList();
+			assertThat(descendants).containsAll(server.workers);
 			long killed = System.nanoTime();
 			server.process.toHandle().destroyForcibly();
 			await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
-				.until(() -> server.workers.stream().noneMatch(ProcessHandle::isAlive));
+				.until(() -> descendants.stream().noneMatch(ProcessHandle::isAlive));
 			Reliability.figure("kill -9 of the server under load", "8 clients, 2 workers",
 					"every worker gone " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed)
 							+ " ms after the kill (limit 5 s)");

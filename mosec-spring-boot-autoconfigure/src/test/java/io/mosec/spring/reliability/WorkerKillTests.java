@@ -8,6 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import io.mosec.spring.pipeline.Pipeline;
 import io.mosec.spring.worker.ProcessStages;
 import io.mosec.spring.worker.ProcessWorkerPool;
+import io.mosec.spring.test.Readiness;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,6 +32,12 @@ class WorkerKillTests {
 
 	@Autowired
 	Pipeline pipeline;
+
+	@BeforeEach
+	void everyWorkerIsReady() {
+		// The port opens once each stage has one ready worker; these tests are about all of them.
+		Readiness.awaitEveryWorker(this.pipeline);
+	}
 
 	@LocalServerPort
 	int port;

@@ -24,6 +24,8 @@ import io.mosec.spring.stream.ServingStages.TagResult;
 import io.mosec.spring.task.InFlightTable;
 import io.mosec.spring.test.LocalHttp;
 import io.mosec.spring.worker.ProcessWorkerPool;
+import io.mosec.spring.test.Readiness;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +48,12 @@ class ServingEndToEndTests {
 
 	@Autowired
 	Pipeline pipeline;
+
+	@BeforeEach
+	void everyWorkerIsReady() {
+		// The port opens once each stage has one ready worker; these tests are about all of them.
+		Readiness.awaitEveryWorker(this.pipeline);
+	}
 
 	@Autowired
 	InFlightTable inFlight;

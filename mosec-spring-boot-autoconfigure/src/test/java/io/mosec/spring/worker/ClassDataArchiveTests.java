@@ -41,41 +41,43 @@ class ClassDataArchiveTests {
 	@ParameterizedTest
 	@CsvSource({ "DYNAMIC_ARCHIVE, -XX:ArchiveClassesAtExit=, -XX:SharedArchiveFile=, .jsa",
 			"AOT_CACHE, -XX:AOTCacheOutput=, -XX:AOTCache=, .aot" })
-	void theFirstWorkerWritesTheArchiveAndLaterWorkersMapIt(ClassDataArchive.Format format, String write, String read,
+	void aTrainingWorkerWritesTheArchiveAndLaterWorkersMapIt(ClassDataArchive.Format format, String write, String read,
 			String extension) throws IOException {
-		ClassDataArchive archive = ClassDataArchive.of(this.archives, "embed", this.command, format);
+		ClassDataArchive archive = ClassDataArchive.of(this.archives, this.command, this.command, format);
+		assertThat(archive.optionsForNextWorker()).as("before the archive is written").isEmpty();
 
-		List<String> first = archive.optionsForNextWorker();
-		assertThat(first).anyMatch((option) -> option.startsWith(write));
-		assertThat(archive.optionsForNextWorker()).as("while the first writes it").isEmpty();
-		writeArchive(first);
-		archive.workerExited(first, 0);
+		List<String> training = archive.optionsForTraining();
+		assertThat(training).anyMatch((option) -> option.startsWith(write));
+		assertThat(archive.optionsForTraining()).as("while the first writes it").isEmpty();
+		writeArchive(training);
+		archive.workerExited(training, 0);
 
-		assertThat(archive.file()).exists();
+		assertThat(archive.isPublished()).isTrue();
 		assertThat(archive.file().toString()).endsWith(extension);
 		assertThat(archive.optionsForNextWorker()).containsExactly(read + archive.file());
+		assertThat(archive.optionsForTraining()).as("once it is there").isEmpty();
 		assertThat(this.archives).isDirectoryNotContaining("glob:**.tmp");
 	}
 
 	@Test
 	void anArchiveFromAWorkerThatFailedIsDroppedAndTheNextWorkerWritesIt() throws IOException {
-		ClassDataArchive archive = ClassDataArchive.of(this.archives, "embed", this.command);
+		ClassDataArchive archive = ClassDataArchive.of(this.archives, this.command, this.command);
 
 		aWorkerWritesItAndExits(archive, 1);
 
 		assertThat(archive.file()).doesNotExist();
 		assertThat(this.archives).isDirectoryNotContaining("glob:**.tmp");
-		assertThat(archive.optionsForNextWorker()).anyMatch((option) -> option.startsWith("-XX:ArchiveClassesAtExit=")
+		assertThat(archive.optionsForTraining()).anyMatch((option) -> option.startsWith("-XX:ArchiveClassesAtExit=")
 				|| option.startsWith("-XX:AOTCacheOutput="));
 	}
 
 	@Test
 	void aRebuiltApplicationGetsAnArchiveOfItsOwnAndTheOldOneGoes() throws IOException {
-		ClassDataArchive before = ClassDataArchive.of(this.archives, "embed", this.command);
+		ClassDataArchive before = ClassDataArchive.of(this.archives, this.command, this.command);
 		aWorkerWritesItAndExits(before, 0);
 
 		Files.setLastModifiedTime(Path.of(this.command.get(3)), FileTime.fromMillis(System.currentTimeMillis() + 60_000));
-		ClassDataArchive after = ClassDataArchive.of(this.archives, "embed", this.command);
+		ClassDataArchive after = ClassDataArchive.of(this.archives, this.command, this.command);
 
 		assertThat(after.file()).isNotEqualTo(before.file()).doesNotExist();
 		aWorkerWritesItAndExits(after, 0);
@@ -84,31 +86,45 @@ class ClassDataArchiveTests {
 	}
 
 	@Test
-	void stagesAndJvmOptionsHaveArchivesOfTheirOwnThatStayWhenAnotherIsWritten() throws IOException {
-		ClassDataArchive embed = ClassDataArchive.of(this.archives, "embed", this.command);
-		ClassDataArchive tokenize = ClassDataArchive.of(this.archives, "tokenize", this.command);
-		ClassDataArchive moreMemory = ClassDataArchive.of(this.archives, "embed",
-				List.of("java", "-Xmx2g", "-cp", this.command.get(3), "com.example.App"));
-		assertThat(List.of(embed.file(), tokenize.file(), moreMemory.file())).doesNotContainNull()
-			.doesNotHaveDuplicates();
+	void jvmOptionsHaveArchivesOfTheirOwnThatStayWhenAnotherIsWritten() throws IOException {
+		ClassDataArchive small = ClassDataArchive.of(this.archives, this.command, this.command);
+		List<String> moreMemoryCommand = List.of("java", "-Xmx2g", "-cp", this.command.get(3), "com.example.App");
+		ClassDataArchive moreMemory = ClassDataArchive.of(this.archives, moreMemoryCommand, moreMemoryCommand);
+		assertThat(List.of(small.file(), moreMemory.file())).doesNotContainNull().doesNotHaveDuplicates();
 
-		for (ClassDataArchive archive : List.of(embed, tokenize, moreMemory)) {
+		for (ClassDataArchive archive : List.of(small, moreMemory)) {
 			aWorkerWritesItAndExits(archive, 0);
 		}
 
-		assertThat(List.of(embed.file(), tokenize.file(), moreMemory.file())).allMatch(Files::exists);
+		assertThat(List.of(small.file(), moreMemory.file())).allMatch(Files::exists);
+	}
+
+	@Test
+	void aPreparedLaunchTargetIsNamedAfterTheServersOwnSoThatARebuildReplacesItsArchive() throws IOException {
+		Path before = jar("prepared-1.jar", "Main-Class", "com.example.App");
+		Path after = jar("prepared-2.jar", "Main-Class", "com.example.App");
+		ClassDataArchive first = ClassDataArchive.of(this.archives, this.command,
+				List.of("java", "-Xmx1g", "-cp", before.toString(), "com.example.App"));
+		aWorkerWritesItAndExits(first, 0);
+
+		ClassDataArchive rebuilt = ClassDataArchive.of(this.archives, this.command,
+				List.of("java", "-Xmx1g", "-cp", after.toString(), "com.example.App"));
+		aWorkerWritesItAndExits(rebuilt, 0);
+
+		assertThat(rebuilt.file()).exists();
+		assertThat(first.file()).doesNotExist();
 	}
 
 	@Test
 	void writesLeftBehindByAServerThatDiedAreRemovedAndThoseOfALiveOneAreNot() throws IOException {
-		Path file = ClassDataArchive.of(this.archives, "embed", this.command, ClassDataArchive.Format.AOT_CACHE).file();
+		Path file = ClassDataArchive.of(this.archives, this.command, this.command, ClassDataArchive.Format.AOT_CACHE).file();
 		String name = file.getFileName().toString().replace(".aot", "");
 		Path deadServers = Files.writeString(this.archives.resolve("." + name + ".2147483647.aot.tmp"), "");
 		Path deadServersRecord = Files.writeString(this.archives.resolve("." + name + ".2147483647.aot.tmp.config"), "");
 		Path liveServers = Files.writeString(
 				this.archives.resolve("." + name + "." + ProcessHandle.current().pid() + ".aot.tmp"), "");
 
-		ClassDataArchive.of(this.archives, "embed", this.command, ClassDataArchive.Format.AOT_CACHE);
+		ClassDataArchive.of(this.archives, this.command, this.command, ClassDataArchive.Format.AOT_CACHE);
 
 		assertThat(deadServers).doesNotExist();
 		assertThat(deadServersRecord).doesNotExist();
@@ -117,12 +133,12 @@ class ClassDataArchiveTests {
 
 	@Test
 	void noArchiveOnAJvmThatCannotWriteOne() {
-		assertThat(ClassDataArchive.of(this.archives, "embed", this.command, null).optionsForNextWorker()).isEmpty();
+		assertThat(ClassDataArchive.of(this.archives, this.command, this.command, null).optionsForNextWorker()).isEmpty();
 	}
 
 	@Test
 	void noArchiveWithoutADirectory() {
-		assertThat(ClassDataArchive.of(null, "embed", this.command).optionsForNextWorker()).isEmpty();
+		assertThat(ClassDataArchive.of(null, this.command, this.command).optionsForNextWorker()).isEmpty();
 	}
 
 	@Test
@@ -134,7 +150,7 @@ class ClassDataArchiveTests {
 				"com.example.App");
 
 		assertThat(ClassDataArchive.whyUnsupported(command)).contains("directory");
-		assertThat(ClassDataArchive.of(this.archives, "embed", command).optionsForNextWorker()).isEmpty();
+		assertThat(ClassDataArchive.of(this.archives, command, command).optionsForNextWorker()).isEmpty();
 	}
 
 	@Test
@@ -157,7 +173,7 @@ class ClassDataArchiveTests {
 
 	/** What the JVM of a worker started with the archive's options does: it writes, then exits. */
 	private static void aWorkerWritesItAndExits(ClassDataArchive archive, int exitCode) throws IOException {
-		List<String> writer = archive.optionsForNextWorker();
+		List<String> writer = archive.optionsForTraining();
 		writeArchive(writer);
 		archive.workerExited(writer, exitCode);
 	}

@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.mosec.spring.pipeline.Pipeline;
 import io.mosec.spring.test.LocalHttp;
 import io.mosec.spring.worker.ProcessStages.Answer;
+import io.mosec.spring.test.Readiness;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.msgpack.jackson.dataformat.MessagePackMapper;
 
@@ -58,6 +60,12 @@ class ProcessWorkersEndToEndTests {
 
 	@Autowired
 	Pipeline pipeline;
+
+	@BeforeEach
+	void everyWorkerIsReady() {
+		// The port opens once each stage has one ready worker; these tests are about all of them.
+		Readiness.awaitEveryWorker(this.pipeline);
+	}
 
 	@LocalServerPort
 	int port;

@@ -12,11 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 import io.mosec.spring.test.LocalHttp;
+import io.mosec.spring.test.WorkerProcesses;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,39 +47,20 @@ class ServerProcessTests {
 	}
 
 	@Test
-	void leavesNoWorkerAliveAfterTheServerIsKilled() throws Exception {
-		Process server = startServer();
-		List<ProcessHandle> workers = server.toHandle().descendants().toList();
-		assertThat(workers).hasSize(2);
-		this.started.addAll(workers);
-
-		server.toHandle().destroyForcibly();
-
-		await().atMost(Duration.ofSeconds(5)).until(() -> workers.stream().noneMatch(ProcessHandle::isAlive));
-	}
-
-	@Test
-	void logsThatItHasStartedOnceOnlyTheServerHas() throws Exception {
-		Process server = startServer();
-		this.started.addAll(server.toHandle().descendants().toList());
-		Path log = this.temp.resolve("server.log");
-		await().atMost(Duration.ofSeconds(30))
-			.until(() -> Files.readAllLines(log).stream().filter((line) -> line.contains(" ready (pid ")).count() == 2);
-
-		// An operator waits for this line: a worker's own would come before the service is up.
-		assertThat(Files.readAllLines(log)).filteredOn((line) -> line.contains("Started "))
-			.singleElement(as(InstanceOfAssertFactories.STRING))
-			.doesNotContain("[echo-");
-	}
-
-	@Test
-	void answersEveryAcceptedRequestWhenTerminated() throws Exception {
+	void logsThatItHasStartedOnceAndAnswersEveryAcceptedRequestWhenTerminated() throws Exception {
 		Path forwarded = this.temp.resolve("forwarded.txt");
 		Path sockets = this.temp.resolve("sockets");
 		Process server = startServer("--test.forward-file=" + forwarded, "--mosec.socket-dir=" + sockets);
 		assertThat(Files.getPosixFilePermissions(sockets)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
-		List<ProcessHandle> workers = server.toHandle().descendants().toList();
-		this.started.addAll(workers);
+		List<ProcessHandle> workers = WorkerProcesses.servingWorkersOf(server.toHandle());
+		this.started.addAll(server.toHandle().descendants().toList());
+		Path log = this.temp.resolve("server.log");
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> Files.readAllLines(log).stream().filter((line) -> line.contains(" ready (pid ")).count() == 2);
+		// An operator waits for this line: a worker's own would come before the service is up.
+		assertThat(Files.readAllLines(log)).filteredOn((line) -> line.contains("Started "))
+			.singleElement(as(InstanceOfAssertFactories.STRING))
+			.doesNotContain("[echo-");
 		List<CompletableFuture<HttpResponse<String>>> accepted = new ArrayList<>();
 		for (int i = 1; i <= 6; i++) {
 			accepted.add(send("{\"value\": " + i + ", \"sleep\": 700}"));
@@ -102,52 +82,44 @@ class ServerProcessTests {
 	}
 
 	@Test
-	void startsWorkersFromTheClassDataArchiveThatAnEarlierWorkerWrote() throws Exception {
-		String classpath = jarClasspath();
-		Path archives = this.temp.resolve("cds");
-		String[] arguments = { "--mosec.worker.cds-dir=" + archives,
-				"--mosec.stages.echo.jvm-options=-Xlog:class+load:file=" + this.temp.resolve("classes-%p.log") };
-		Process first = startServerOn(classpath, arguments);
-		first.destroy();
-		assertThat(first.waitFor(30, TimeUnit.SECONDS)).as("server exited").isTrue();
-		try (Stream<Path> files = Files.list(archives)) {
-			assertThat(files.map((file) -> file.getFileName().toString())).singleElement(as(InstanceOfAssertFactories.STRING))
-				.matches("echo-[0-9a-f-]+\\.(jsa|aot)");
-		}
+	void restartsAWorkerFromTheClassDataArchiveThatATrainingWorkerWroteAndTheClassesDirectoriesAsJars()
+			throws Exception {
+		Path cache = this.temp.resolve("cache");
+		Process server = startServer("--mosec.worker.cache.dir=" + cache, "--mosec.worker.cache.class-data-sharing=true",
+				"--mosec.stages.echo.jvm-options=-Xlog:class+load:file=" + this.temp.resolve("classes-%p.log"));
+		this.started.addAll(server.toHandle().descendants().toList());
+		// Once both workers are ready, a training worker warms up, exits, and its JVM writes the archive.
+		await().atMost(Duration.ofSeconds(60)).until(() -> archivesIn(cache.resolve("cds")).size() == 1);
+		assertThat(archivesIn(cache.resolve("cds"))).singleElement(as(InstanceOfAssertFactories.STRING))
+			.matches("[0-9a-f]+-[0-9a-f]+\\.(jsa|aot)");
+		ProcessHandle victim = WorkerProcesses.servingWorkersOf(server.toHandle()).get(0);
 
-		Process second = startServerOn(classpath, arguments);
-		List<Long> workers = second.toHandle().descendants().map(ProcessHandle::pid).toList();
+		victim.destroyForcibly();
 
-		for (long worker : workers) {
-			// The JDK's own archive holds no class of ours: this one came from the stage's archive.
-			assertThat(this.temp.resolve("classes-" + worker + ".log")).content()
-				.contains("io.mosec.spring.worker.child.WorkerProcess source: shared objects file");
-		}
-		second.destroy();
-		assertThat(second.waitFor(30, TimeUnit.SECONDS)).as("server exited").isTrue();
+		Path log = this.temp.resolve("server.log");
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> Files.readAllLines(log).stream().filter((line) -> line.contains(" ready (pid ")).count() == 3);
+		List<ProcessHandle> workers = WorkerProcesses.servingWorkersOf(server.toHandle());
+		assertThat(workers).hasSize(2).doesNotContain(victim);
+		ProcessHandle replacement = workers.stream().filter((worker) -> !this.started.contains(worker)).findFirst()
+			.orElseThrow();
+		// The JDK's own archive holds no class of ours: this one came from the stage's archive.
+		assertThat(this.temp.resolve("classes-" + replacement.pid() + ".log")).content()
+			.contains("io.mosec.spring.worker.child.WorkerProcess source: shared objects file");
+		// The JDK archives classes from jars only: the test classpath's directories came as jars.
+		List<String> arguments = WorkerProcesses.commandLine(replacement);
+		assertThat(arguments.get(arguments.indexOf("-cp") + 1).split(File.pathSeparator))
+			.anyMatch((entry) -> entry.startsWith(cache.resolve("classes").toString()))
+			.noneMatch((entry) -> Files.isDirectory(Path.of(entry)));
 	}
 
-	/** The test classpath with its directories packed into jars: the JDK archives classes from jars only. */
-	private String jarClasspath() throws IOException {
-		List<String> entries = new ArrayList<>();
-		for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-			Path path = Path.of(entry);
-			if (!Files.isDirectory(path)) {
-				entries.add(entry);
-				continue;
-			}
-			Path jar = this.temp.resolve(entries.size() + "-" + path.getFileName() + ".jar");
-			try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
-					Stream<Path> files = Files.walk(path)) {
-				for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-					out.putNextEntry(new JarEntry(path.relativize(file).toString().replace(File.separatorChar, '/')));
-					Files.copy(file, out);
-					out.closeEntry();
-				}
-			}
-			entries.add(jar.toString());
+	private static List<String> archivesIn(Path directory) throws IOException {
+		if (!Files.isDirectory(directory)) {
+			return List.of();
 		}
-		return String.join(File.pathSeparator, entries);
+		try (Stream<Path> files = Files.list(directory)) {
+			return files.map((file) -> file.getFileName().toString()).filter((name) -> !name.startsWith(".")).toList();
+		}
 	}
 
 	private Process startServer(String... extraArguments) throws Exception {
@@ -157,11 +129,16 @@ class ServerProcessTests {
 	private Process startServerOn(String classpath, String... extraArguments) throws Exception {
 		this.port = freePort();
 		List<String> command = new ArrayList<>(List.of(
-				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
+				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+				// Behaviour, not peak speed: the client compiler starts the server and its workers faster.
+				"-XX:TieredStopAtLevel=1", "-cp",
 				classpath, ProcessStages.Application.class.getName(),
 				"--server.port=" + this.port, "--mosec.worker.mode=process", "--mosec.timeout=5s",
 				"--mosec.stages.echo.num=2", "--mosec.stages.echo.timeout=4s", "--mosec.routes[0].path=/echo",
 				"--mosec.routes[0].stages=echo", "--mosec.worker.shutdown-timeout=5s"));
+		if (Stream.of(extraArguments).noneMatch((argument) -> argument.startsWith("--mosec.worker.cache.dir="))) {
+			command.addAll(WorkerProcesses.cacheArguments());
+		}
 		command.addAll(List.of(extraArguments));
 		Process server = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(this.temp.resolve("server.log").toFile())
@@ -171,7 +148,8 @@ class ServerProcessTests {
 			.pollInterval(Duration.ofMillis(200))
 			.ignoreExceptions()
 			.until(() -> send("{\"value\": 0}").get().statusCode() == 200);
-		await().atMost(Duration.ofSeconds(60)).until(() -> server.toHandle().descendants().count() == 2);
+		await().atMost(Duration.ofSeconds(60))
+			.until(() -> WorkerProcesses.servingWorkersOf(server.toHandle()).size() == 2);
 		return server;
 	}
 

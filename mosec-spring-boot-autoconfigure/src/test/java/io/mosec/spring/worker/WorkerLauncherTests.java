@@ -25,12 +25,38 @@ class WorkerLauncherTests {
 		WorkerLauncher launcher = new WorkerLauncher("/jdk/bin/java", List.of("-Xss1m"), List.of("-jar", "app.jar"),
 				List.of(), List.of("--server.port=9000", "--spring.main.web-application-type=reactive"));
 		List<String> command = launcher.processBuilder(this.stage, 2, Path.of("/tmp/mosec-x/0-embed.sock")).command();
-		assertThat(command).startsWith("/jdk/bin/java", "-Xss1m", "-Xmx2g", "-jar", "app.jar", "--server.port=9000")
+		assertThat(command).startsWith("/jdk/bin/java", "-XX:CompileThresholdScaling=5", "-Xss1m", "-Xmx2g", "-jar",
+				"app.jar", "--server.port=9000")
 			.contains("--mosec.internal.role=worker", "--mosec.internal.stage=embed", "--mosec.internal.worker-id=2",
 					"--mosec.internal.socket=/tmp/mosec-x/0-embed.sock",
 					"--mosec.internal.parent-pid=" + ProcessHandle.current().pid(),
 					"--spring.main.web-application-type=none", "--spring.main.lazy-initialization=true")
 			.doesNotContain("--spring.main.web-application-type=reactive");
+	}
+
+	@Test
+	void startsWorkersWithAJitForShortStartsThatTheServersAndTheStagesOptionsOverride() {
+		WorkerLauncher launcher = new WorkerLauncher("java", List.of(), List.of("-jar", "app.jar"), List.of(), List.of());
+		StageDefinition ownJit = new StageDefinition("embed", "embed", Object.class, 1, 2, 8, Duration.ofMillis(10),
+				Duration.ofSeconds(3), StageKind.BATCH_WORKER, Object.class, Object.class, List.of(),
+				List.of("-XX:CompileThresholdScaling=1"));
+
+		List<String> command = launcher.processBuilder(ownJit, 1, Path.of("s.sock")).command();
+
+		// HotSpot takes the last of two values of a flag.
+		assertThat(command.indexOf("-XX:CompileThresholdScaling=5"))
+			.isLessThan(command.indexOf("-XX:CompileThresholdScaling=1"));
+	}
+
+	@Test
+	void startsATrainingWorkerThatSaysItTrains() {
+		WorkerLauncher launcher = new WorkerLauncher("java", List.of(), List.of("-jar", "app.jar"), List.of(), List.of());
+
+		assertThat(launcher.trainingProcessBuilder(this.stage, Path.of("s.sock"), List.of("-XX:ArchiveClassesAtExit=a"))
+			.command()).contains("-XX:ArchiveClassesAtExit=a", "--mosec.internal.training=true",
+					"--mosec.internal.stage=embed");
+		assertThat(launcher.processBuilder(this.stage, 1, Path.of("s.sock")).command())
+			.doesNotContain("--mosec.internal.training=true");
 	}
 
 	@Test
@@ -56,16 +82,16 @@ class WorkerLauncherTests {
 	@Test
 	void relaunchesFatJarsAndExtractedApplicationJarsButNotATestRunnersJar(@org.junit.jupiter.api.io.TempDir java.nio.file.Path temp)
 			throws Exception {
-		assertThat(WorkerLauncher.isSpringBootJar(jar(temp, "fat.jar", "Main-Class", "org.springframework.boot.loader.launch.JarLauncher",
+		assertThat(SpringBootJars.startsSpringBoot(jar(temp, "fat.jar", "Main-Class", "org.springframework.boot.loader.launch.JarLauncher",
 				"Start-Class", "com.example.App"))).isTrue();
-		assertThat(WorkerLauncher.isSpringBootJar(jar(temp, "application.jar", "Main-Class", "com.example.App",
+		assertThat(SpringBootJars.startsSpringBoot(jar(temp, "application.jar", "Main-Class", "com.example.App",
 				"Spring-Boot-Version", "4.0.7"))).isTrue();
-		assertThat(WorkerLauncher.isSpringBootJar(jar(temp, "surefirebooter.jar", "Main-Class",
+		assertThat(SpringBootJars.startsSpringBoot(jar(temp, "surefirebooter.jar", "Main-Class",
 				"org.apache.maven.surefire.booter.ForkedBooter"))).isFalse();
-		assertThat(WorkerLauncher.isSpringBootJar(temp.resolve("missing.jar").toString())).isFalse();
+		assertThat(SpringBootJars.startsSpringBoot(temp.resolve("missing.jar"))).isFalse();
 	}
 
-	private static String jar(java.nio.file.Path directory, String name, String... attributes) throws Exception {
+	private static java.nio.file.Path jar(java.nio.file.Path directory, String name, String... attributes) throws Exception {
 		java.util.jar.Manifest manifest = new java.util.jar.Manifest();
 		manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
 		for (int i = 0; i < attributes.length; i += 2) {
@@ -76,7 +102,7 @@ class WorkerLauncherTests {
 				manifest)) {
 			// A manifest is all it takes.
 		}
-		return jar.toString();
+		return jar;
 	}
 
 }

@@ -28,6 +28,9 @@ public final class WorkerMain {
 	/** The server's pid: a worker exits when it dies. */
 	public static final String PARENT_PID_PROPERTY = "mosec.internal.parent-pid";
 
+	/** {@code true} in a worker that warms up and exits, to write its class data archive. */
+	public static final String TRAINING_PROPERTY = "mosec.internal.training";
+
 	/** The configuration classes to start, comma-separated. */
 	public static final String SOURCES_PROPERTY = "mosec.internal.sources";
 

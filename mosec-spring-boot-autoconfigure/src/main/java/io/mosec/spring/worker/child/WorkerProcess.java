@@ -11,10 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import io.mosec.spring.codec.PayloadCodec;
 import io.mosec.spring.protocol.Flags;
@@ -54,14 +51,14 @@ public final class WorkerProcess implements SmartLifecycle {
 
 	private final int maxItemBytes;
 
-	private final ScheduledExecutorService parentWatch;
+	private final boolean training;
 
 	private volatile FrameChannel channel;
 
 	private volatile boolean running;
 
 	/**
-	 * Creates the worker, and starts watching the server: a worker never outlives it.
+	 * Creates the worker; {@link ParentWatch} has been watching the server since the JVM started.
 	 * @param beanFactory where the stage bean lives
 	 * @param registry the stages, resolved as the server resolved them
 	 * @param codec the payload codec
@@ -69,11 +66,13 @@ public final class WorkerProcess implements SmartLifecycle {
 	 * @param stageName the stage to serve
 	 * @param workerId this worker's id
 	 * @param socket the stage's socket
-	 * @param parentPid the server's pid
 	 * @param maxItemBytes the largest payload of one task
+	 * @param training whether to exit after the warm-up instead of serving: a worker that only
+	 * writes its class data archive
 	 */
 	public WorkerProcess(ConfigurableListableBeanFactory beanFactory, StageRegistry registry, PayloadCodec codec,
-			InputValidator validator, String stageName, int workerId, Path socket, long parentPid, int maxItemBytes) {
+			InputValidator validator, String stageName, int workerId, Path socket, int maxItemBytes,
+			boolean training) {
 		this.beanFactory = beanFactory;
 		this.registry = registry;
 		this.codec = codec;
@@ -82,28 +81,7 @@ public final class WorkerProcess implements SmartLifecycle {
 		this.workerId = workerId;
 		this.socket = socket;
 		this.maxItemBytes = maxItemBytes;
-		this.parentWatch = watchParent(parentPid);
-	}
-
-	/*
-	 * Polled by hand: ProcessHandle.onExit polls a process that is not our child with a back-off
-	 * that grows to 5 s, too slow for "no worker outlives the server". The socket closing is the
-	 * usual signal; this covers a worker still warming up.
-	 */
-	private static ScheduledExecutorService watchParent(long parentPid) {
-		Optional<ProcessHandle> parent = ProcessHandle.of(parentPid);
-		ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "mosec-parent-watch");
-			thread.setDaemon(true);
-			return thread;
-		});
-		watch.scheduleWithFixedDelay(() -> {
-			if (parent.isEmpty() || !parent.get().isAlive()) {
-				logger.warn("The server (pid " + parentPid + ") is gone; this worker exits");
-				Runtime.getRuntime().halt(3);
-			}
-		}, 0, 250, TimeUnit.MILLISECONDS);
-		return watch;
+		this.training = training;
 	}
 
 	@Override
@@ -127,6 +105,14 @@ public final class WorkerProcess implements SmartLifecycle {
 			throw new IllegalStateException("Stage '" + this.stageName + "' failed its warm-up", ex);
 		}
 		long warmed = System.nanoTime();
+		if (this.training) {
+			logger.info("Warmed up: " + examples + " example(s) in " + (warmed - created) / 1_000_000
+					+ " ms; trained, exiting");
+			// Not on this thread: exiting runs the shutdown hook, which closes the context this thread is refreshing.
+			Thread exit = new Thread(() -> System.exit(0), "mosec-worker-training-done");
+			exit.start();
+			return;
+		}
 		try {
 			SocketChannel socketChannel = SocketChannel.open(StandardProtocolFamily.UNIX);
 			socketChannel.connect(UnixDomainSocketAddress.of(this.socket));
@@ -229,7 +215,6 @@ public final class WorkerProcess implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
-		this.parentWatch.shutdownNow();
 		FrameChannel channel = this.channel;
 		if (channel != null) {
 			try {

@@ -10,8 +10,10 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * Mosec services for the overhead and batching scenarios: {@code /echo} (one stage that returns
- * its input) and {@code /sleep} (a stage that costs a fixed 20 ms per batch of up to 32).
+ * Mosec services made of the starter and trivial stages only, as a new user's first
+ * application: {@code /echo} (one stage that returns its input), {@code /sleep} (a stage that
+ * costs a fixed 20 ms per batch of up to 32) and {@code /pipeline} (four stages, five workers,
+ * each passing its input on). A stage serves only when a route names it.
  */
 @SpringBootApplication
 public class MosecEchoApplication {
@@ -37,6 +39,36 @@ public class MosecEchoApplication {
 		public List<byte[]> forward(List<byte[]> batch) throws InterruptedException {
 			Thread.sleep(20);
 			return batch;
+		}
+
+	}
+
+	@MosecStage(name = "decode")
+	static class Decode implements Worker<byte[], byte[]> {
+
+		@Override
+		public byte[] forward(byte[] input) {
+			return input;
+		}
+
+	}
+
+	@MosecStage(name = "score")
+	static class Score implements Worker<byte[], byte[]> {
+
+		@Override
+		public byte[] forward(byte[] input) {
+			return input;
+		}
+
+	}
+
+	@MosecStage(name = "encode")
+	static class Encode implements Worker<byte[], byte[]> {
+
+		@Override
+		public byte[] forward(byte[] input) {
+			return input;
 		}
 
 	}
