@@ -315,12 +315,13 @@ public final class ProcessWorkerPool implements WorkerPool {
 		}
 		logger.info("Stage '" + this.stage.name() + "' worker " + id + " ready (pid " + pid + ", "
 				+ (System.nanoTime() - worker.startedNanos) / 1_000_000 + " ms after launch)");
-		if (this.firstReady.complete(null)) {
+		boolean first = this.firstReady.complete(null);
+		this.idle.release(connection);
+		if (first) {
 			for (int i = 1; i < this.workers.length; i++) {
 				launch(this.workers[i]);
 			}
 		}
-		this.idle.release(connection);
 		if (status().ready() == this.workers.length) {
 			this.trainer.startIfNeeded();
 		}
