@@ -7,11 +7,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
@@ -44,8 +41,6 @@ public final class ClassDataArchive {
 	/** JVM options that show the user manages class data sharing (or the AOT cache) already. */
 	private static final List<String> OWN_CDS_OPTIONS = List.of("-XX:SharedArchiveFile", "-XX:ArchiveClassesAtExit",
 			"-XX:+AutoCreateSharedArchive", "-Xshare:", "-XX:AOTCache", "-XX:AOTMode", "-XX:AOTConfiguration");
-
-	private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
 	private final Format format;
 
@@ -92,8 +87,8 @@ public final class ClassDataArchive {
 		}
 		try {
 			if (!Files.isDirectory(directory)) {
-				// Owner-only, like the socket directory: the JVM trusts what it maps from here.
-				Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+				// Inside the owner-only worker cache (WorkerCache), which is what the JVM's trust in it rests on.
+				Files.createDirectories(directory);
 			}
 		}
 		catch (IOException ex) {

@@ -18,9 +18,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.mosec.spring.protocol.Flags;
@@ -57,6 +60,9 @@ public final class ProcessWorkerPool implements WorkerPool {
 
 	private static final int LINES_KEPT = 30;
 
+	/** A worker says hello as soon as it connects: anything slower is not one of ours. */
+	private static final Duration HELLO_TIMEOUT = Duration.ofSeconds(5);
+
 	private final StageDefinition stage;
 
 	private final Path socket;
@@ -80,6 +86,8 @@ public final class ProcessWorkerPool implements WorkerPool {
 	private final Supervised[] workers;
 
 	private final ScheduledExecutorService supervisor;
+
+	private final ExecutorService handshakes;
 
 	private final CompletableFuture<Void> firstReady = new CompletableFuture<>();
 
@@ -116,6 +124,7 @@ public final class ProcessWorkerPool implements WorkerPool {
 		}
 		this.supervisor = Executors.newSingleThreadScheduledExecutor(
 				daemonThreads("mosec-" + stage.name() + "-supervisor-"));
+		this.handshakes = Executors.newCachedThreadPool(daemonThreads("mosec-" + stage.name() + "-hello-"));
 	}
 
 	@Override
@@ -284,13 +293,40 @@ public final class ProcessWorkerPool implements WorkerPool {
 				logger.warn("Stage '" + this.stage.name() + "' failed to accept a worker connection", ex);
 				continue;
 			}
+			// Off this thread, with a deadline: a peer that connects and says nothing (Mosec's own
+			// Python coordinator sends no hello) must not keep the stage's other workers out.
 			try {
-				register(channel);
+				this.handshakes.execute(() -> handshake(channel));
 			}
-			catch (IOException | RuntimeException ex) {
-				logger.warn("Stage '" + this.stage.name() + "' refused a worker connection: " + ex.getMessage());
+			catch (RejectedExecutionException ex) {
 				closeQuietly(channel);
 			}
+		}
+	}
+
+	private void handshake(SocketChannel channel) {
+		AtomicBoolean late = new AtomicBoolean();
+		ScheduledFuture<?> deadline;
+		try {
+			deadline = this.supervisor.schedule(() -> {
+				late.set(true);
+				closeQuietly(channel);
+			}, HELLO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// The pool is closing.
+			closeQuietly(channel);
+			return;
+		}
+		try {
+			register(channel);
+			deadline.cancel(false);
+		}
+		catch (IOException | RuntimeException ex) {
+			deadline.cancel(false);
+			logger.warn("Stage '" + this.stage.name() + "' refused a worker connection: "
+					+ (late.get() ? "it sent no hello within " + HELLO_TIMEOUT.toMillis() + " ms" : ex.getMessage()));
+			closeQuietly(channel);
 		}
 	}
 
@@ -364,6 +400,7 @@ public final class ProcessWorkerPool implements WorkerPool {
 			}
 		}
 		this.supervisor.shutdownNow();
+		this.handshakes.shutdownNow();
 		try {
 			Files.deleteIfExists(this.socket);
 		}

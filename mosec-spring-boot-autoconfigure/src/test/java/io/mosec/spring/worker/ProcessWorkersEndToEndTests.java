@@ -1,10 +1,14 @@
 package io.mosec.spring.worker;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
 import java.net.URI;
+import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -60,6 +65,9 @@ class ProcessWorkersEndToEndTests {
 
 	@Autowired
 	Pipeline pipeline;
+
+	@Autowired
+	SocketDirectory socketDirectory;
 
 	@BeforeEach
 	void everyWorkerIsReady() {
@@ -188,6 +196,38 @@ class ProcessWorkersEndToEndTests {
 		await().atMost(Duration.ofSeconds(60))
 			.until(() -> liveEchoPids().size() == 2 && !liveEchoPids().contains(victim));
 		assertThat(post("/echo", "{\"value\": 3}").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void registersARestartedWorkerWhileAPeerThatSaysNoHelloIsConnectedAndDropsThatPeer() throws Exception {
+		Path socket;
+		try (Stream<Path> sockets = Files.list(this.socketDirectory.path())) {
+			socket = sockets.filter((path) -> path.getFileName().toString().endsWith("-echo.sock")).findFirst()
+				.orElseThrow();
+		}
+		try (SocketChannel silent = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+			// Connects as a worker would, and never says hello (as Mosec's own Python coordinator does).
+			silent.connect(UnixDomainSocketAddress.of(socket));
+			long victim = liveEchoPids().get(0);
+			ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
+
+			Readiness.awaitEveryWorker(this.pipeline);
+			assertThat(liveEchoPids()).hasSize(2).doesNotContain(victim);
+			assertThat(post("/echo", "{\"value\": 5}").statusCode()).isEqualTo(200);
+			// The server hangs up on it: its read ends.
+			CompletableFuture<Integer> read = CompletableFuture
+				.supplyAsync(() -> readQuietly(silent));
+			assertThat(read.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(-1);
+		}
+	}
+
+	private static int readQuietly(SocketChannel channel) {
+		try {
+			return channel.read(ByteBuffer.allocate(1));
+		}
+		catch (IOException ex) {
+			return -1;
+		}
 	}
 
 	private List<Long> liveEchoPids() {
