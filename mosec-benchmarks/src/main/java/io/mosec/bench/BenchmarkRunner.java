@@ -441,30 +441,8 @@ public final class BenchmarkRunner {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		this.started.add(process);
 		Server server = new Server(name, process, port, log);
-		long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-		while (true) {
-			if (!process.isAlive()) {
-				throw new IllegalStateException(name + " exited during startup; see " + log);
-			}
-			try {
-				HttpResponse<String> response = this.http.send(HttpRequest
-					.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-					.header("Content-Type", "application/json")
-					.timeout(Duration.ofSeconds(10))
-					.POST(HttpRequest.BodyPublishers.ofString(body))
-					.build(), HttpResponse.BodyHandlers.ofString());
-				if (response.statusCode() == 200) {
-					return server;
-				}
-			}
-			catch (IOException ex) {
-				// Not listening yet: the port opens once every stage has a ready worker.
-			}
-			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException(name + " did not answer within 3 minutes; see " + log);
-			}
-			Thread.sleep(200);
-		}
+		FirstAnswer.await(this.http, name, process, port, path, body, log);
+		return server;
 	}
 
 	private Result load(Server server, String path, int connections, Path script) throws Exception {

@@ -4,11 +4,8 @@ import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
-import java.net.URI;
 import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -25,6 +22,8 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+
+import io.mosec.bench.FirstAnswer;
 
 import org.springframework.util.FileSystemUtils;
 
@@ -266,31 +265,9 @@ public final class StartupBenchmark {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		this.started.accept(process);
 		Server server = new Server(process, log);
-		long deadline = launched + Duration.ofMinutes(3).toNanos();
-		while (true) {
-			if (!process.isAlive()) {
-				throw new IllegalStateException(name + " exited during startup; see " + log);
-			}
-			try {
-				HttpResponse<Void> response = this.http.send(HttpRequest
-					.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-					.header("Content-Type", "application/json")
-					.timeout(Duration.ofSeconds(10))
-					.POST(HttpRequest.BodyPublishers.ofString(body))
-					.build(), HttpResponse.BodyHandlers.discarding());
-				if (response.statusCode() == 200) {
-					server.readyMillis = (System.nanoTime() - launched) / 1_000_000;
-					return server;
-				}
-			}
-			catch (IOException ex) {
-				// Not listening yet: the port opens once every stage has a ready worker.
-			}
-			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException(name + " did not answer within 3 minutes; see " + log);
-			}
-			Thread.sleep(20);
-		}
+		FirstAnswer.await(this.http, name, process, port, path, body, log);
+		server.readyMillis = (System.nanoTime() - launched) / 1_000_000;
+		return server;
 	}
 
 	private static Measured best(List<Measured> starts) {

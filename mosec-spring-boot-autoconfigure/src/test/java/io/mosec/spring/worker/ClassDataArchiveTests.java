@@ -1,15 +1,12 @@
 package io.mosec.spring.worker;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
+import io.mosec.spring.test.ManifestJars;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -188,16 +185,7 @@ class ClassDataArchiveTests {
 	}
 
 	private Path jar(String name, String... attributes) throws IOException {
-		Manifest manifest = new Manifest();
-		manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-		for (int i = 0; i < attributes.length; i += 2) {
-			manifest.getMainAttributes().putValue(attributes[i], attributes[i + 1]);
-		}
-		Path jar = this.temp.resolve(name);
-		try (OutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-			// A manifest is all it takes.
-		}
-		return jar;
+		return ManifestJars.write(this.temp, name, attributes);
 	}
 
 }

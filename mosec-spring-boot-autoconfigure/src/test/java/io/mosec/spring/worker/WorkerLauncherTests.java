@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.mosec.spring.stage.StageDefinition;
 import io.mosec.spring.stage.StageKind;
+import io.mosec.spring.test.ManifestJars;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -91,18 +92,9 @@ class WorkerLauncherTests {
 		assertThat(SpringBootJars.startsSpringBoot(temp.resolve("missing.jar"))).isFalse();
 	}
 
-	private static java.nio.file.Path jar(java.nio.file.Path directory, String name, String... attributes) throws Exception {
-		java.util.jar.Manifest manifest = new java.util.jar.Manifest();
-		manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
-		for (int i = 0; i < attributes.length; i += 2) {
-			manifest.getMainAttributes().putValue(attributes[i], attributes[i + 1]);
-		}
-		java.nio.file.Path jar = directory.resolve(name);
-		try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar),
-				manifest)) {
-			// A manifest is all it takes.
-		}
-		return jar;
+	private static java.nio.file.Path jar(java.nio.file.Path directory, String name, String... attributes)
+			throws Exception {
+		return ManifestJars.write(directory, name, attributes);
 	}
 
 }
