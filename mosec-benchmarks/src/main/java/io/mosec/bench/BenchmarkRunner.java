@@ -1,7 +1,6 @@
 package io.mosec.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +20,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.mosec.testing.ServerJvm;
 import io.mosec.bench.bare.BareEchoApplication;
 import io.mosec.bench.echo.MosecEchoApplication;
 import io.mosec.bench.naive.NaiveEmbeddingApplication;
@@ -37,6 +37,9 @@ import io.mosec.bench.startup.StartupBenchmark;
  * {@code --startup-only} (section 5's start-up tables alone).
  */
 public final class BenchmarkRunner {
+
+	/** How long a server the suite starts may take to answer its first request. */
+	public static final Duration FIRST_ANSWER = Duration.ofMinutes(3);
 
 	private static final String ECHO_BODY = "{\"model\":\"echo\",\"input\":\"The quick brown fox jumps over the dog.\"}";
 
@@ -57,7 +60,12 @@ public final class BenchmarkRunner {
 
 	private final List<Process> started = new ArrayList<>();
 
-	private final StringBuilder report = new StringBuilder();
+	private final Report report = new Report();
+
+	/** When the echo service's and the sample's workers were ready, and their memory after load (sections 1, 3). */
+	private Started echo;
+
+	private Started sample;
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -90,7 +98,7 @@ public final class BenchmarkRunner {
 			if (List.of(args).contains("--startup-only")) {
 				// Section 5's start-up tables alone, a few minutes: for work on worker start.
 				runner.header();
-				runner.startupAndMemory(null, null, null, null);
+				runner.startupAndMemory();
 			}
 			else {
 				runner.run();
@@ -112,7 +120,15 @@ public final class BenchmarkRunner {
 		Path embedScript = luaEmbeddings("embeddings.lua", Sentences.corpus(1024));
 		header();
 
-		// 1. Overhead.
+		overhead(echoScript);
+		batching(echoScript);
+		realModel(embedScript);
+		ipc();
+		startupAndMemory();
+	}
+
+	/** 1. What the starter costs a request: echo against bare WebFlux. */
+	private void overhead(Path echoScript) throws Exception {
 		Result bare64;
 		Result bare1;
 		try (Server bare = start("bare", "/echo", ECHO_BODY, List.of(BareEchoApplication.class.getName()))) {
@@ -129,47 +145,46 @@ public final class BenchmarkRunner {
 		}
 		Result process64;
 		Result process1;
-		String echoReady;
-		String echoMemory;
 		try (Server process = start("mosec-process", "/echo", ECHO_BODY,
 				concat(List.of(MosecEchoApplication.class.getName(), "--mosec.worker.mode=process"), echoRoute))) {
 			process64 = load(process, "/echo", 64, echoScript);
 			process1 = load(process, "/echo", 1, echoScript);
-			echoReady = process.readyTimes();
-			echoMemory = process.memory();
+			this.echo = new Started(process.readyTimes(), process.memory());
 		}
 		Result processNoMetrics64;
 		try (Server process = start("mosec-process-no-metrics", "/echo", ECHO_BODY,
 				concat(List.of(MosecEchoApplication.class.getName(), "--mosec.worker.mode=process",
 						// Meters off (Mosec's families too) and, since that leaves it running, the HTTP observation.
 						"--management.metrics.enable.all=false",
-						"--management.observations.enable.http.server.requests=false"), echoRoute))) {
+						"--management.observations.enable.http.server.requests()=false"), echoRoute))) {
 			processNoMetrics64 = load(process, "/echo", 64, echoScript);
 		}
-		section("1. Overhead: echo, batch 1",
+		this.report.section("1. Overhead: echo, batch 1",
 				"One stage that returns its input (`byte[]`), against a bare WebFlux route that does the same. "
 						+ "Metrics on means the starter's defaults: Actuator HTTP server metrics and Mosec's families; "
 						+ "metrics off turns both off, with Micrometer's HTTP server observation.");
-		table(List.of(row("bare WebFlux (baseline)", 64, bare64, bare64),
-				row("Mosec, thread mode, metrics on", 64, thread64, bare64),
-				row("Mosec, process mode, metrics on", 64, process64, bare64),
-				row("Mosec, process mode, metrics off", 64, processNoMetrics64, bare64),
-				row("bare WebFlux (baseline)", 1, bare1, bare1), row("Mosec, thread mode, metrics on", 1, thread1, bare1),
-				row("Mosec, process mode, metrics on", 1, process1, bare1)));
-		goal("process-mode throughput at 64 connections, metrics on, at least 0.5 of bare WebFlux",
-				process64.rps / bare64.rps, 0.5, true);
-		goal("added p50 at 1 connection (process mode) at most 0.3 ms", process1.p50 - bare1.p50, 0.3, false);
+		this.report.table(List.of(Report.row("bare WebFlux (baseline)", 64, bare64, bare64),
+				Report.row("Mosec, thread mode, metrics on", 64, thread64, bare64),
+				Report.row("Mosec, process mode, metrics on", 64, process64, bare64),
+				Report.row("Mosec, process mode, metrics off", 64, processNoMetrics64, bare64),
+				Report.row("bare WebFlux (baseline)", 1, bare1, bare1), Report.row("Mosec, thread mode, metrics on", 1, thread1, bare1),
+				Report.row("Mosec, process mode, metrics on", 1, process1, bare1)));
+		this.report.goal("process-mode throughput at 64 connections, metrics on, at least 0.5 of bare WebFlux",
+				process64.rps() / bare64.rps(), 0.5, true);
+		this.report.goal("added p50 at 1 connection (process mode) at most 0.3 ms", process1.p50() - bare1.p50(), 0.3, false);
 		this.report.append("\nWhat a request costs at 64 connections, from /proc over the measured runs: CPU time (user and "
 				+ "system) of the server JVM and of its worker JVMs, and how often their threads were switched out "
 				+ "(a thread that blocks and is woken again costs one).\n\n");
 		this.report.append("| Server | req/s | server CPU µs/req | workers CPU µs/req | server switches/req | "
 				+ "workers switches/req |\n|---|---|---|---|---|---|\n");
-		costRow("bare WebFlux", bare64);
-		costRow("Mosec, thread mode, metrics on", thread64);
-		costRow("Mosec, process mode, metrics on", process64);
-		costRow("Mosec, process mode, metrics off", processNoMetrics64);
+		this.report.costRow("bare WebFlux", bare64);
+		this.report.costRow("Mosec, thread mode, metrics on", thread64);
+		this.report.costRow("Mosec, process mode, metrics on", process64);
+		this.report.costRow("Mosec, process mode, metrics off", processNoMetrics64);
+	}
 
-		// 2. Batching.
+	/** 2. How close batching comes to its ideal. */
+	private void batching(Path echoScript) throws Exception {
 		Result sleep;
 		String sleepBatches;
 		try (Server batching = start("mosec-sleep", "/sleep", ECHO_BODY,
@@ -178,20 +193,22 @@ public final class BenchmarkRunner {
 			sleep = load(batching, "/sleep", 256, echoScript);
 			sleepBatches = batches(batching, "sleep");
 		}
-		section("2. Batching efficiency",
+		this.report.section("2. Batching efficiency",
 				"A stage that costs a fixed 20 ms per batch of up to 32 (sleep), 2 workers, 256 connections: "
 						+ "the ideal is 2 x 32 / 20 ms = 3,200 req/s.");
 		List<String[]> sleepRows = new ArrayList<>();
-		sleepRows.add(new String[] { "Mosec, process mode, 2 workers", "256", fmt(sleep.rps), fmt2(sleep.p50),
-				fmt2(sleep.p99), fmt2(sleep.rps / 3200) + " of ideal", sleep.errors, stolen(sleep) });
-		table(sleepRows);
+		sleepRows.add(new String[] { "Mosec, process mode, 2 workers", "256", Report.fmt(sleep.rps()), Report.fmt2(sleep.p50()),
+				Report.fmt2(sleep.p99()), Report.fmt2(sleep.rps() / 3200) + " of ideal", sleep.errors(), Report.stolen(sleep) });
+		this.report.table(sleepRows);
 		this.report.append("\nBatches over the server's life (warm-up included), from its Prometheus metrics: ")
 			.append(sleepBatches)
 			.append(".\n");
-		goal("throughput at least 0.9 of ideal", sleep.rps / 3200, 0.9, true);
-		goal("p99 at most 60 ms", sleep.p99, 60, false);
+		this.report.goal("throughput at least 0.9 of ideal", sleep.rps() / 3200, 0.9, true);
+		this.report.goal("p99 at most 60 ms", sleep.p99(), 60, false);
+	}
 
-		// 3. Real model.
+	/** 3. The sample's model against a naive service and the model alone. */
+	private void realModel(Path embedScript) throws Exception {
 		List<Result> naive = new ArrayList<>();
 		String embedBody = "{\"input\": \"" + Sentences.corpus(1).get(0) + "\"}";
 		try (Server server = start("naive", "/v1/embeddings", embedBody,
@@ -201,16 +218,13 @@ public final class BenchmarkRunner {
 			}
 		}
 		List<Result> quantized = new ArrayList<>();
-		String sampleReady;
-		String sampleMemory;
 		String sampleBatches;
 		try (Server server = startJar("sample-quantized", "/v1/embeddings", embedBody,
 				List.of("--embedding.variant=quantized"))) {
 			for (int connections : new int[] { 1, 8, 32 }) {
 				quantized.add(load(server, "/v1/embeddings", connections, embedScript));
 			}
-			sampleReady = server.readyTimes();
-			sampleMemory = server.memory();
+			this.sample = new Started(server.readyTimes(), server.memory());
 			sampleBatches = batches(server, "embed");
 		}
 		List<Result> fp32 = new ArrayList<>();
@@ -223,7 +237,7 @@ public final class BenchmarkRunner {
 		double offlineFp32 = offline("FP32");
 		double twoSingleThreadQuantized = offline("QUANTIZED", 2, 1, 32);
 		double twoSingleThreadUnbatched = offline("QUANTIZED", 2, 1, 1);
-		section("3. Real model: all-MiniLM-L6-v2 embeddings",
+		this.report.section("3. Real model: all-MiniLM-L6-v2 embeddings",
 				"One text per request, from a fixed corpus of 1,024 texts of 4 to 160 words (log-normal, median about 22). The naive "
 						+ "service calls langchain4j's in-process `AllMiniLmL6V2QuantizedEmbeddingModel.embed` per "
 						+ "request behind a plain WebFlux endpoint. The sample runs tokenisation (1 worker) and "
@@ -233,11 +247,11 @@ public final class BenchmarkRunner {
 		List<String[]> rows = new ArrayList<>();
 		int[] connections = { 1, 8, 32 };
 		for (int i = 0; i < 3; i++) {
-			rows.add(row("naive langchain4j, quantized (baseline)", connections[i], naive.get(i), naive.get(i)));
-			rows.add(row("Mosec sample, quantized", connections[i], quantized.get(i), naive.get(i)));
-			rows.add(row("Mosec sample, fp32", connections[i], fp32.get(i), naive.get(i)));
+			rows.add(Report.row("naive langchain4j, quantized (baseline)", connections[i], naive.get(i), naive.get(i)));
+			rows.add(Report.row("Mosec sample, quantized", connections[i], quantized.get(i), naive.get(i)));
+			rows.add(Report.row("Mosec sample, fp32", connections[i], fp32.get(i), naive.get(i)));
 		}
-		table(rows);
+		this.report.table(rows);
 		this.report.append(String.format(Locale.ROOT,
 				"%nOffline limit, batches of 32 in arrival order (median of the runs): quantized %.0f sentences/s, "
 						+ "fp32 %.0f sentences/s.%n",
@@ -246,7 +260,7 @@ public final class BenchmarkRunner {
 				"The model alone in two JVMs of 1 thread each, as the sample's two inference workers run it (same batches, "
 						+ "no HTTP, no tokenising, no wrk): quantized %.0f sentences/s, %.2fx the naive service at 32 "
 						+ "connections.%n",
-				twoSingleThreadQuantized, twoSingleThreadQuantized / naive.get(2).rps));
+				twoSingleThreadQuantized, twoSingleThreadQuantized / naive.get(2).rps()));
 		this.report.append(String.format(Locale.ROOT,
 				"The same two JVMs embedding one sentence per run (no batching, no padding): %.0f sentences/s, so batches "
 						+ "of 32 gain %.2fx over single sentences on this CPU.%n",
@@ -255,33 +269,32 @@ public final class BenchmarkRunner {
 				+ "from its Prometheus metrics: ")
 			.append(sampleBatches)
 			.append(".\n");
-		goal("quantized at 32 connections at least 1.5x the naive service", quantized.get(2).rps / naive.get(2).rps,
+		this.report.goal("quantized at 32 connections at least 1.5x the naive service", quantized.get(2).rps() / naive.get(2).rps(),
 				1.5, true);
-		goal("quantized p99 at 32 connections no worse than the naive one's (ratio at most 1)",
-				quantized.get(2).p99 / naive.get(2).p99, 1.0, false);
-		goal("quantized at 32 connections at least 0.85 of the offline limit", quantized.get(2).rps / offlineQuantized,
+		this.report.goal("quantized p99 at 32 connections no worse than the naive one's (ratio at most 1)",
+				quantized.get(2).p99() / naive.get(2).p99(), 1.0, false);
+		this.report.goal("quantized at 32 connections at least 0.85 of the offline limit", quantized.get(2).rps() / offlineQuantized,
 				0.85, true);
-
-		// 4. IPC.
-		section("4. IPC (JMH)", "Frame encode and decode (tasks of 100 bytes), and one frame to a second JVM "
-				+ "and back over a Unix domain socket, through the channel the server and its workers use.");
-		jmh();
-
-		// 5. Start and memory.
-		startupAndMemory(echoReady, echoMemory, sampleReady, sampleMemory);
 	}
 
-	private void startupAndMemory(String echoReady, String echoMemory, String sampleReady, String sampleMemory)
-			throws Exception {
-		section("5. Worker start-to-ready and memory",
+	/** 4. The socket between the server and its workers (JMH). */
+	private void ipc() throws Exception {
+		this.report.section("4. IPC (JMH)", "Frame encode and decode (tasks of 100 bytes), and one frame to a second JVM "
+				+ "and back over a Unix domain socket, through the channel the server and its workers use.");
+		jmh();
+	}
+
+	/** 5. Worker start on every launch path, and memory. */
+	private void startupAndMemory() throws Exception {
+		this.report.section("5. Worker start-to-ready and memory",
 				"From launching a worker process to its connection after warm-up, as the server logs it; resident "
 						+ "memory after the load runs.");
 		this.report.append("| Service | Workers ready after | Resident memory |\n|---|---|---|\n");
-		if (echoReady != null) {
-			this.report.append("| Mosec echo (2 trivial workers, started together) | ").append(echoReady).append(" | ")
-				.append(echoMemory).append(" |\n");
-			this.report.append("| Mosec sample (tokenize 1, embed 2, started together) | ").append(sampleReady)
-				.append(" | ").append(sampleMemory).append(" |\n");
+		if (this.echo != null) {
+			this.report.append("| Mosec echo (2 trivial workers, started together) | ").append(this.echo.ready())
+				.append(" | ").append(this.echo.memory()).append(" |\n");
+			this.report.append("| Mosec sample (tokenize 1, embed 2, started together) | ").append(this.sample.ready())
+				.append(" | ").append(this.sample.memory()).append(" |\n");
 		}
 		this.report.append("\n");
 		this.report.append(startup().run());
@@ -433,16 +446,14 @@ public final class BenchmarkRunner {
 	}
 
 	private Server launch(String name, String path, String body, List<String> command) throws Exception {
-		int port = freePort();
+		int port = ServerJvm.freePort();
 		command.add("--server.port=" + port);
 		command.add("--server.address=127.0.0.1");
 		Path log = this.work.resolve(name + ".log");
 		System.out.println("Starting " + name + " on port " + port);
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-		this.started.add(process);
-		Server server = new Server(name, process, port, log);
-		FirstAnswer.await(this.http, name, process, port, path, body, log);
-		return server;
+		ServerJvm jvm = ServerJvm.start(name, command, log, FIRST_ANSWER, ServerJvm.answers(port, path, body));
+		this.started.add(jvm.process());
+		return new Server(name, jvm.process(), port, log);
 	}
 
 	private Result load(Server server, String path, int connections, Path script) throws Exception {
@@ -460,7 +471,7 @@ public final class BenchmarkRunner {
 		long total = machineAfter[0] - machineBefore[0];
 		double stolen = (total > 0) ? 100.0 * (machineAfter[1] - machineBefore[1]) / total : 0;
 		long requests = results.stream().mapToLong(Result::requests).sum();
-		results.sort(Comparator.comparingDouble((Result result) -> result.rps));
+		results.sort(Comparator.comparingDouble((Result result) -> result.rps()));
 		return results.get(results.size() / 2)
 			.withCost(new Cost(after[0].minus(before[0]).per(requests), after[1].minus(before[1]).per(requests), stolen));
 	}
@@ -520,51 +531,6 @@ public final class BenchmarkRunner {
 		return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
 	}
 
-	private void section(String title, String text) {
-		this.report.append("\n## ").append(title).append("\n\n").append(text).append("\n\n");
-	}
-
-	private void table(List<String[]> rows) {
-		this.report.append("| Server | Connections | req/s | p50 ms | p99 ms | Ratio to baseline | Errors | CPU stolen |\n");
-		this.report.append("|---|---|---|---|---|---|---|---|\n");
-		for (String[] row : rows) {
-			this.report.append("| ").append(String.join(" | ", row)).append(" |\n");
-		}
-	}
-
-	private void costRow(String name, Result result) {
-		Cost cost = result.cost();
-		this.report.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.2f | %.2f |%n", name, fmt(result.rps),
-				cost.server().cpu(), cost.workers().cpu(), cost.server().switches(), cost.workers().switches()));
-	}
-
-	private void goal(String goal, double measured, double target, boolean atLeast) {
-		boolean met = atLeast ? measured >= target : measured <= target;
-		this.report.append(String.format(Locale.ROOT, "%n- Goal: %s. Measured %.2f: **%s**.", goal, measured,
-				met ? "met" : "missed"));
-		if (goal.contains("p99") || goal.contains("p50") || !this.report.toString().endsWith("\n")) {
-			this.report.append('\n');
-		}
-	}
-
-
-		private static String[] row(String name, int connections, Result result, Result baseline) {
-		return new String[] { name, Integer.toString(connections), fmt(result.rps), fmt2(result.p50), fmt2(result.p99),
-				fmt2(result.rps / baseline.rps) + "x", result.errors, stolen(result) };
-	}
-
-	private static String stolen(Result result) {
-		return String.format(Locale.ROOT, "%.1f %%", result.cost().stolenPercent());
-	}
-
-	private static String fmt(double value) {
-		return String.format(Locale.ROOT, "%,.0f", value);
-	}
-
-	private static String fmt2(double value) {
-		return String.format(Locale.ROOT, "%.2f", value);
-	}
-
 	private static String java() {
 		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
 	}
@@ -575,119 +541,8 @@ public final class BenchmarkRunner {
 		return all;
 	}
 
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-	}
-
-	/**
-	 * One wrk run: throughput, median and 99th percentile latency in ms, errors, requests
-	 * answered, and what they cost the server's processes.
-	 */
-	record Result(double rps, double p50, double p99, String errors, long requests, Cost cost) {
-
-		private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in");
-
-		Result withCost(Cost cost) {
-			return new Result(this.rps, this.p50, this.p99, this.errors, this.requests, cost);
-		}
-
-		private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([\\d.]+)");
-
-		private static final Pattern PERCENTILE = Pattern.compile("(50|99)%\\s+([\\d.]+)(us|ms|s)");
-
-		private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
-
-		private static final Pattern SOCKET = Pattern.compile("Socket errors: (.*)");
-
-		static Result parse(String output) {
-			Matcher rps = RPS.matcher(output);
-			if (!rps.find()) {
-				throw new IllegalStateException("wrk printed no result:\n" + output);
-			}
-			double p50 = 0;
-			double p99 = 0;
-			Matcher percentile = PERCENTILE.matcher(output);
-			while (percentile.find()) {
-				double value = Double.parseDouble(percentile.group(2));
-				value = switch (percentile.group(3)) {
-					case "us" -> value / 1000;
-					case "s" -> value * 1000;
-					default -> value;
-				};
-				if (percentile.group(1).equals("50")) {
-					p50 = value;
-				}
-				else {
-					p99 = value;
-				}
-			}
-			List<String> errors = new ArrayList<>();
-			Matcher non2xx = NON_2XX.matcher(output);
-			if (non2xx.find()) {
-				errors.add(non2xx.group(1) + " non-2xx");
-			}
-			Matcher socket = SOCKET.matcher(output);
-			if (socket.find()) {
-				errors.add("socket " + socket.group(1).trim());
-			}
-			Matcher requests = REQUESTS.matcher(output);
-			return new Result(Double.parseDouble(rps.group(1)), p50, p99, errors.isEmpty() ? "0" : String.join(", ", errors),
-					requests.find() ? Long.parseLong(requests.group(1)) : 0, null);
-		}
-
-	}
-
-	/** CPU time and thread switches, per request, of the server JVM and of its workers together. */
-	record Cost(Usage server, Usage workers, double stolenPercent) {
-	}
-
-	/**
-	 * CPU time (user and system, in clock ticks of 10 ms, or per request in microseconds) and
-	 * context switches (voluntary and not) of processes, from /proc.
-	 */
-	record Usage(double cpu, double switches) {
-
-		static final Usage NONE = new Usage(0, 0);
-
-		Usage plus(Usage other) {
-			return new Usage(this.cpu + other.cpu, this.switches + other.switches);
-		}
-
-		Usage minus(Usage other) {
-			return new Usage(this.cpu - other.cpu, this.switches - other.switches);
-		}
-
-		/** Per request: CPU in microseconds (a tick is 10 ms, Linux's USER_HZ of 100). */
-		Usage per(long requests) {
-			return (requests == 0) ? NONE : new Usage(this.cpu * 10_000 / requests, this.switches / requests);
-		}
-
-		static Usage of(long pid) {
-			try {
-				String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-				// Fields after the command name, which may hold spaces: state is field 3, utime 14, stime 15.
-				String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-				double cpu = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-				double switches = 0;
-				try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-					for (Path task : tasks.toList()) {
-						for (String line : Files.readAllLines(task.resolve("status"))) {
-							if (line.contains("ctxt_switches:")) {
-								switches += Long.parseLong(line.replaceAll("\\D", ""));
-							}
-						}
-					}
-				}
-				return new Usage(cpu, switches);
-			}
-			catch (IOException | RuntimeException ex) {
-				// A process or thread that ended in the meantime.
-				return NONE;
-			}
-		}
-
+	/** A service's worker start times and resident memory, for section 5. */
+	private record Started(String ready, String memory) {
 	}
 
 	/** A server under test; closing it sends SIGTERM, then kills whatever is left. */

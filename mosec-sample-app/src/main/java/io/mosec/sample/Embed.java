@@ -9,9 +9,10 @@ import io.mosec.spring.api.MosecStage;
 
 /**
  * Inference: the texts of every request in a dynamically formed batch, embedded together in
- * runs of similar length.
+ * runs of similar length. Its workers and batching are set in application.yml, where an operator
+ * tunes them.
  */
-@MosecStage(order = 2, num = 2, maxBatchSize = 32, maxWaitTime = "0")
+@MosecStage(order = 2)
 public class Embed implements BatchWorker<TokenizedRequest, EmbeddingResponse> {
 
 	private final EmbeddingModel model;

@@ -23,7 +23,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import io.mosec.bench.FirstAnswer;
+import io.mosec.bench.BenchmarkRunner;
+import io.mosec.testing.ServerJvm;
 
 import org.springframework.util.FileSystemUtils;
 
@@ -252,7 +253,7 @@ public final class StartupBenchmark {
 
 	private Server start(String name, List<String> target, String path, String body, List<String> arguments)
 			throws Exception {
-		int port = freePort();
+		int port = ServerJvm.freePort();
 		List<String> command = new ArrayList<>(List.of(this.java, "-Xmx1g"));
 		command.addAll(target);
 		command.addAll(arguments);
@@ -262,10 +263,10 @@ public final class StartupBenchmark {
 		System.out.println("Starting " + name + ": " + String.join(" ", target.subList(0, Math.min(2, target.size())))
 				.replaceAll("(.{100}).*", "$1..."));
 		long launched = System.nanoTime();
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-		this.started.accept(process);
-		Server server = new Server(process, log);
-		FirstAnswer.await(this.http, name, process, port, path, body, log);
+		ServerJvm jvm = ServerJvm.start(name, command, log, BenchmarkRunner.FIRST_ANSWER,
+				ServerJvm.answers(port, path, body));
+		this.started.accept(jvm.process());
+		Server server = new Server(jvm.process(), log);
 		server.readyMillis = (System.nanoTime() - launched) / 1_000_000;
 		return server;
 	}
@@ -288,12 +289,6 @@ public final class StartupBenchmark {
 		List<String> all = new ArrayList<>(a);
 		all.addAll(b);
 		return all;
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 	/** CPU seconds (user and system) a process has used, from /proc; NaN once it has gone. */

@@ -9,7 +9,8 @@ import java.lang.annotation.Target;
 import org.springframework.stereotype.Component;
 
 /**
- * Marks a {@link Worker} or {@link BatchWorker} bean as a stage of the inference pipeline.
+ * Marks a {@link Worker}, {@link BatchWorker} or {@link StreamWorker} bean as a stage of the
+ * inference pipeline.
  * <p>
  * Every value can be overridden by {@code mosec.stages.<name>.*} properties. Stage beans are
  * lazy: the server only reads their type, and the bean is created where its worker runs.

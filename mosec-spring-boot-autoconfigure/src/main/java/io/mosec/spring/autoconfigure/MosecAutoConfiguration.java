@@ -6,19 +6,19 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.mosec.spring.codec.PayloadCodec;
+import io.mosec.spring.pipeline.MosecLifecycle;
 import io.mosec.spring.pipeline.Pipeline;
 import io.mosec.spring.pipeline.PipelineListener;
 import io.mosec.spring.stage.LazyStageBeans;
 import io.mosec.spring.stage.StageRegistry;
 import io.mosec.spring.stage.StageResolver;
 import io.mosec.spring.task.InFlightTable;
-import io.mosec.spring.worker.MosecLifecycle;
 import io.mosec.spring.worker.ProcessWorkerPool;
-import io.mosec.spring.worker.SocketDirectory;
+import io.mosec.spring.worker.launch.SocketDirectory;
 import io.mosec.spring.worker.StageTimer;
 import io.mosec.spring.worker.ThreadWorkerPool;
-import io.mosec.spring.worker.WorkerCache;
-import io.mosec.spring.worker.WorkerLauncher;
+import io.mosec.spring.worker.launch.WorkerCache;
+import io.mosec.spring.worker.launch.WorkerLauncher;
 import io.mosec.spring.worker.WorkerPoolFactory;
 import io.mosec.spring.worker.child.InputValidator;
 import io.mosec.spring.worker.child.WorkerMain;
@@ -37,8 +37,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.EnumerablePropertySource;
-import org.springframework.core.env.PropertySource;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.function.server.RouterFunction;
 
@@ -62,7 +60,7 @@ public final class MosecAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	StageRegistry mosecStageRegistry(ConfigurableListableBeanFactory beanFactory, MosecProperties properties) {
-		return new StageResolver(beanFactory, properties).resolve();
+		return new StageResolver(beanFactory, new MosecPropertiesAdapter(properties).stageSettings()).resolve();
 	}
 
 	@Bean
@@ -74,7 +72,7 @@ public final class MosecAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	InFlightTable mosecInFlightTable(MosecProperties properties) {
-		return new InFlightTable(properties.getCapacity());
+		return new InFlightTable(new MosecPropertiesAdapter(properties).capacity());
 	}
 
 	@Bean
@@ -94,7 +92,7 @@ public final class MosecAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MosecLifecycle mosecLifecycle(Pipeline pipeline, InFlightTable inFlight, MosecProperties properties) {
-		return new MosecLifecycle(pipeline, inFlight, properties.getTimeout());
+		return new MosecLifecycle(pipeline, inFlight, new MosecPropertiesAdapter(properties).timeout());
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -115,10 +113,6 @@ public final class MosecAutoConfiguration {
 	@ConditionalOnProperty(name = "mosec.worker.mode", havingValue = "process", matchIfMissing = true)
 	static class ProcessWorkersConfiguration {
 
-		/** Property sources a worker cannot read for itself: test properties and defaults set in code. */
-		private static final List<String> FORWARDED_SOURCES = List.of("Inlined Test Properties",
-				"Dynamic Test Properties", "defaultProperties");
-
 		@Bean
 		@ConditionalOnMissingBean
 		SocketDirectory mosecSocketDirectory(MosecProperties properties) {
@@ -137,28 +131,11 @@ public final class MosecAutoConfiguration {
 					sources.add(ClassUtils.getUserClass(type));
 				}
 			}
-			List<String> forwarded = new ArrayList<>();
-			ApplicationArguments applicationArguments = arguments.getIfAvailable();
-			if (applicationArguments != null) {
-				forwarded.addAll(List.of(applicationArguments.getSourceArgs()));
-			}
-			for (String sourceName : FORWARDED_SOURCES) {
-				PropertySource<?> source = environment.getPropertySources().get(sourceName);
-				if (source instanceof EnumerablePropertySource<?> enumerable) {
-					for (String property : enumerable.getPropertyNames()) {
-						forwarded.add("--" + property + "=" + enumerable.getProperty(property));
-					}
-				}
-			}
-			if (environment.getActiveProfiles().length > 0) {
-				forwarded.add("--spring.profiles.active=" + String.join(",", environment.getActiveProfiles()));
-			}
+			List<String> forwarded = WorkerArguments.of(environment, arguments.getIfAvailable());
 			MosecProperties.Cache cache = properties.getWorker().getCache();
 			WorkerCache workerCache = null;
 			if (cache.isEnabled()) {
-				workerCache = WorkerCache.open((cache.getDir() != null) ? cache.getDir()
-						: Path.of(System.getProperty("java.io.tmpdir"),
-								"mosec-cache-" + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_-]", "_")));
+				workerCache = WorkerCache.open((cache.getDir() != null) ? cache.getDir() : WorkerCache.defaultDirectory());
 			}
 			return WorkerLauncher.forThisJvm(sources, forwarded).withCache(workerCache, cache.isClassDataSharing());
 		}

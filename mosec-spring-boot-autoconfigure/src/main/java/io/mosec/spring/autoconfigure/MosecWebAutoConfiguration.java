@@ -26,8 +26,9 @@ public final class MosecWebAutoConfiguration {
 	@ConditionalOnMissingBean
 	InferenceHandler mosecInferenceHandler(Pipeline pipeline, InFlightTable inFlight, MosecProperties properties,
 			ObjectProvider<PipelineListener> listeners) {
-		return new InferenceHandler(pipeline, inFlight, properties.getTimeout(),
-				properties.getMaxRequestSize().toBytes(), PipelineListeners.of(listeners));
+		MosecPropertiesAdapter settings = new MosecPropertiesAdapter(properties);
+		return new InferenceHandler(pipeline, inFlight, settings.timeout(), settings.maxRequestSize(),
+				PipelineListeners.of(listeners));
 	}
 
 	@Bean

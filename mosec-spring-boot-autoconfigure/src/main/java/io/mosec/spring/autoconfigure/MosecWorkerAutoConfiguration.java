@@ -38,7 +38,8 @@ public final class MosecWorkerAutoConfiguration {
 	@Bean
 	WorkerProcess mosecWorkerProcess(ConfigurableListableBeanFactory beanFactory, MosecProperties properties,
 			PayloadCodec codec, ObjectProvider<InputValidator> validator, Environment environment) {
-		return new WorkerProcess(beanFactory, new StageResolver(beanFactory, properties).resolve(), codec,
+		return new WorkerProcess(beanFactory, new StageResolver(beanFactory,
+				new MosecPropertiesAdapter(properties).stageSettings()).resolve(), codec,
 				validator.getIfAvailable(() -> InputValidator.NONE),
 				environment.getRequiredProperty(WorkerMain.STAGE_PROPERTY),
 				environment.getRequiredProperty(WorkerMain.WORKER_ID_PROPERTY, Integer.class),

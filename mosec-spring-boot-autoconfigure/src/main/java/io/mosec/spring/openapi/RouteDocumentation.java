@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.mosec.spring.api.FieldError;
+import io.mosec.spring.protocol.Failure;
 import io.mosec.spring.stage.RouteDefinition;
 import io.mosec.spring.stage.StageDefinition;
 import io.mosec.spring.stage.StageRegistry;
@@ -53,14 +54,11 @@ public final class RouteDocumentation implements OpenApiCustomizer {
 
 	private static Map<Integer, String> statuses() {
 		Map<Integer, String> statuses = new LinkedHashMap<>();
-		statuses.put(400, "The body cannot be decoded into the input type, or is empty");
-		statuses.put(408, "The request outlived its deadline (mosec.timeout) or a stage its timeout");
-		statuses.put(413, "The body is larger than mosec.max-request-size");
-		statuses.put(415, "The content type is neither JSON nor msgpack");
-		statuses.put(422, "The input is invalid; errors lists the fields at fault");
-		statuses.put(429, "Too many requests in flight (mosec.capacity)");
-		statuses.put(500, "A stage failed");
-		statuses.put(503, "The service is warming up or shutting down");
+		for (Failure failure : Failure.values()) {
+			if (failure.documentation() != null) {
+				statuses.put(failure.status(), failure.documentation());
+			}
+		}
 		return statuses;
 	}
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import io.mosec.spring.protocol.Failure;
 import io.mosec.spring.task.Task;
 import io.mosec.spring.task.TaskResult;
 import io.mosec.spring.worker.WorkerPool;
@@ -26,10 +27,6 @@ public final class Pipeline {
 	private final Map<String, StagePipeline> stages = new LinkedHashMap<>();
 
 	private final Scheduler timer;
-
-	public Pipeline(List<WorkerPool> pools) {
-		this(pools, PipelineListener.NONE);
-	}
 
 	public Pipeline(List<WorkerPool> pools, PipelineListener listener) {
 		pools.forEach((pool) -> this.stages.put(pool.stage().name(), new StagePipeline(pool, listener)));
@@ -105,7 +102,7 @@ public final class Pipeline {
 	public void submit(Task task) {
 		StagePipeline stage = this.stages.get(task.stage().name());
 		if (stage == null) {
-			task.complete(TaskResult.error(503, "service unavailable: stage '" + task.stage().name() + "' is not running"));
+			task.complete(TaskResult.failed(Failure.SERVICE_UNAVAILABLE, "stage '" + task.stage().name() + "' is not running"));
 			return;
 		}
 		stage.submit(task);

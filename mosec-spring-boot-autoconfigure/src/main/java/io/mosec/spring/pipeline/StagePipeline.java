@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 import io.mosec.spring.protocol.ErrorReport;
+import io.mosec.spring.protocol.Failure;
 import io.mosec.spring.protocol.Flags;
 import io.mosec.spring.protocol.Frame;
 import io.mosec.spring.stage.StageDefinition;
@@ -86,8 +87,8 @@ final class StagePipeline {
 		this.subscription = Batching.batches(this.queue.asFlux(), this.stage.maxBatchSize(), this.stage.maxWaitTime(), timer)
 			.flatMap((batch) -> dispatch(batch, onward), this.stage.num())
 			// Tasks still queued or batched when the stage stops are answered, not left to time out.
-			.doOnDiscard(Task.class, (task) -> task.complete(TaskResult.error(503,
-					"service unavailable: stage '" + this.stage.name() + "' has stopped")))
+			.doOnDiscard(Task.class, (task) -> task.complete(TaskResult.failed(Failure.SERVICE_UNAVAILABLE,
+					"stage '" + this.stage.name() + "' has stopped")))
 			.subscribe(null, (ex) -> logger.error("The pipeline of stage '" + this.stage.name() + "' stopped", ex));
 	}
 
@@ -101,8 +102,8 @@ final class StagePipeline {
 		Sinks.EmitResult result = this.queue.tryEmitNext(task);
 		if (result.isFailure()) {
 			this.queued.decrementAndGet();
-			task.complete(TaskResult.error(503, "service unavailable: stage '" + this.stage.name()
-					+ "' is not accepting tasks (" + result + ")"));
+			task.complete(TaskResult.failed(Failure.SERVICE_UNAVAILABLE,
+					"stage '" + this.stage.name() + "' is not accepting tasks (" + result + ")"));
 		}
 	}
 
@@ -160,7 +161,7 @@ final class StagePipeline {
 		if (reply.items().size() != live.size()) {
 			logger.error("Stage '" + this.stage.name() + "' answered " + reply.items().size() + " items for a batch of "
 					+ live.size());
-			live.forEach((task) -> task.answer(TaskResult.error(500, "inference internal error: malformed reply")));
+			live.forEach((task) -> task.answer(TaskResult.failed(Failure.INTERNAL_ERROR, "malformed reply")));
 			return;
 		}
 		for (int i = 0; i < live.size(); i++) {
@@ -169,11 +170,10 @@ final class StagePipeline {
 			// The stage has answered: a client going away from here on has nothing to cancel.
 			task.whenAbandoned(null);
 			if (item.id() != task.id()) {
-				task.answer(TaskResult.error(500, "inference internal error: reply out of order"));
+				task.answer(TaskResult.failed(Failure.INTERNAL_ERROR, "reply out of order"));
 			}
 			else if (item.state() != Flags.OK) {
-				ErrorReport report = ErrorReport.fromBytes(item.payload());
-				task.answer(TaskResult.error(httpStatus(item.state()), report.detail(), report.errors()));
+				task.answer(TaskResult.reported(item.state(), ErrorReport.fromBytes(item.payload())));
 			}
 			else if (task.atEgress()) {
 				task.answer(TaskResult.ok(item.payload()));
@@ -187,14 +187,14 @@ final class StagePipeline {
 
 	private TaskResult failure(Throwable ex) {
 		if (ex instanceof StageTimeoutException) {
-			return TaskResult.error(408, "request timeout: " + ex.getMessage());
+			return TaskResult.failed(Failure.TIMEOUT, ex.getMessage());
 		}
 		if (ex instanceof WorkerExitedException) {
 			logger.warn("A batch of stage '" + this.stage.name() + "' failed: " + ex.getMessage());
-			return TaskResult.error(500, "inference internal error: " + ex.getMessage());
+			return TaskResult.failed(Failure.INTERNAL_ERROR, ex.getMessage());
 		}
 		logger.error("A batch of stage '" + this.stage.name() + "' failed", ex);
-		return TaskResult.error(500, "inference internal error: " + ex.getMessage());
+		return TaskResult.failed(Failure.INTERNAL_ERROR, ex.getMessage());
 	}
 
 	/** Passes a streaming batch's events to their tasks, and their clients' departures back. */
@@ -219,15 +219,6 @@ final class StagePipeline {
 			}
 		}
 
-	}
-
-	static int httpStatus(int flag) {
-		return switch (flag) {
-			case Flags.BAD_REQUEST -> 400;
-			case Flags.VALIDATION_ERROR -> 422;
-			case Flags.TIMEOUT -> 408;
-			default -> 500;
-		};
 	}
 
 }

@@ -38,17 +38,17 @@ public final class Flags {
 	/** Reply: handled. */
 	public static final int OK = 1;
 
-	/** Reply: the input could not be decoded, or the stage threw a client error (400). */
+	/** Reply: the input could not be decoded, or the stage threw a client error ({@link Failure}). */
 	public static final int BAD_REQUEST = 2;
 
-	/** Reply: the stage rejected the input as invalid (422). */
+	/** Reply: the stage rejected the input as invalid ({@link Failure}). */
 	public static final int VALIDATION_ERROR = 4;
 
-	/** Reply: the stage failed (500). */
+	/**
+	 * Reply: the stage failed ({@link Failure}). Mosec's {@code TIMEOUT} (16) is never sent: a
+	 * worker does not know its deadline, the server times a batch out itself.
+	 */
 	public static final int INTERNAL_ERROR = 8;
-
-	/** Reply: the stage ran out of time (408). */
-	public static final int TIMEOUT = 16;
 
 	private Flags() {
 	}

@@ -33,14 +33,6 @@ public record StageDefinition(String name, String beanName, Class<?> beanClass, 
 	}
 
 	/**
-	 * Whether the bean takes batches ({@code BatchWorker}).
-	 * @return true for a batch worker
-	 */
-	public boolean batching() {
-		return this.kind == StageKind.BATCH_WORKER;
-	}
-
-	/**
 	 * Whether the bean answers with a stream of events ({@code StreamWorker}).
 	 * @return true for a stream worker
 	 */

@@ -15,7 +15,6 @@ import io.mosec.spring.api.BatchWorker;
 import io.mosec.spring.api.MosecStage;
 import io.mosec.spring.api.StreamWorker;
 import io.mosec.spring.api.Worker;
-import io.mosec.spring.autoconfigure.MosecProperties;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.convert.DurationStyle;
@@ -31,11 +30,11 @@ public final class StageResolver {
 
 	private final ConfigurableListableBeanFactory beanFactory;
 
-	private final MosecProperties properties;
+	private final StageSettings settings;
 
-	public StageResolver(ConfigurableListableBeanFactory beanFactory, MosecProperties properties) {
+	public StageResolver(ConfigurableListableBeanFactory beanFactory, StageSettings settings) {
 		this.beanFactory = beanFactory;
-		this.properties = properties;
+		this.settings = settings;
 	}
 
 	/**
@@ -44,28 +43,14 @@ public final class StageResolver {
 	 * @throws MosecConfigurationException if the configuration is wrong
 	 */
 	public StageRegistry resolve() {
-		checkGlobals();
 		Map<String, StageDefinition> stages = discoverStages();
-		for (String name : this.properties.getStages().keySet()) {
+		for (String name : this.settings.stages().keySet()) {
 			if (!stages.containsKey(name)) {
-				throw new MosecConfigurationException("mosec.stages." + name + " configures no known stage; known stages: "
+				throw new MosecConfigurationException(StageSettings.STAGES_PREFIX + name + " configures no known stage; known stages: "
 						+ stages.keySet() + ". Fix the name, or annotate the bean with @MosecStage.");
 			}
 		}
 		return new StageRegistry(new ArrayList<>(stages.values()), resolveRoutes(stages));
-	}
-
-	private void checkGlobals() {
-		if (this.properties.getCapacity() < 1) {
-			throw new MosecConfigurationException("mosec.capacity must be at least 1 (was "
-					+ this.properties.getCapacity() + "): set it to the most requests you accept in flight.");
-		}
-		requirePositive(this.properties.getTimeout(), "mosec.timeout");
-		requireZeroOrPositive(this.properties.getDefaults().getMaxWaitTime(), "mosec.defaults.max-wait-time");
-		if (this.properties.getMaxRequestSize().toBytes() < 1) {
-			throw new MosecConfigurationException("mosec.max-request-size must be positive (was "
-					+ this.properties.getMaxRequestSize() + "), for example 10MB.");
-		}
 	}
 
 	private Map<String, StageDefinition> discoverStages() {
@@ -104,18 +89,18 @@ public final class StageResolver {
 		ResolvableType contract = contracts.get(kind);
 		boolean batching = kind == StageKind.BATCH_WORKER;
 
-		MosecProperties.Stage configured = this.properties.getStages().getOrDefault(name, new MosecProperties.Stage());
-		String prefix = "mosec.stages." + name + ".";
-		int num = (configured.getNum() != null) ? configured.getNum() : annotation.num();
-		String numSource = (configured.getNum() != null) ? prefix + "num" : "@MosecStage(num) of " + beanClass.getSimpleName();
+		StageSettings.Stage configured = this.settings.stages().getOrDefault(name, StageSettings.Stage.NONE);
+		String prefix = StageSettings.STAGES_PREFIX + name + ".";
+		String annotated = " of " + beanClass.getSimpleName();
+		int num = (configured.num() != null) ? configured.num() : annotation.num();
 		if (num < 1) {
-			throw new MosecConfigurationException(numSource + " must be at least 1 (was " + num + "): set it to "
-					+ "the number of workers of stage '" + name + "'.");
+			// A property below 1 never gets here: the auto-configuration has rejected it.
+			throw new MosecConfigurationException("@MosecStage(num)" + annotated + " must be at least 1 (was " + num
+					+ "): set it to the number of workers of stage '" + name + "'.");
 		}
-		int maxBatchSize = (configured.getMaxBatchSize() != null) ? configured.getMaxBatchSize()
-				: annotation.maxBatchSize();
-		String batchSource = (configured.getMaxBatchSize() != null) ? prefix + "max-batch-size"
-				: "@MosecStage(maxBatchSize) of " + beanClass.getSimpleName();
+		int maxBatchSize = (configured.maxBatchSize() != null) ? configured.maxBatchSize() : annotation.maxBatchSize();
+		String batchSource = (configured.maxBatchSize() != null) ? prefix + "max-batch-size"
+				: "@MosecStage(maxBatchSize)" + annotated;
 		if (maxBatchSize < 1) {
 			throw new MosecConfigurationException(batchSource + " must be at least 1 (was " + maxBatchSize
 					+ "): 1 means no batching.");
@@ -128,22 +113,26 @@ public final class StageResolver {
 							: "' implements Worker, which takes one input at a time: implement BatchWorker to receive "
 									+ "batches, or set max-batch-size to 1."));
 		}
-		Duration maxWaitTime = (configured.getMaxWaitTime() != null) ? configured.getMaxWaitTime()
-				: parseDuration(annotation.maxWaitTime(), "@MosecStage(maxWaitTime) of " + beanClass.getSimpleName(),
-						this.properties.getDefaults().getMaxWaitTime());
-		requireZeroOrPositive(maxWaitTime, prefix + "max-wait-time");
-		Duration timeout = (configured.getTimeout() != null) ? configured.getTimeout()
-				: parseDuration(annotation.timeout(), "@MosecStage(timeout) of " + beanClass.getSimpleName(),
-						this.properties.getTimeout());
-		requirePositive(timeout, prefix + "timeout");
-		List<Map<String, String>> env = configured.getEnv();
+		Duration maxWaitTime = (configured.maxWaitTime() != null) ? configured.maxWaitTime()
+				: parseDuration(annotation.maxWaitTime(), "@MosecStage(maxWaitTime)" + annotated, this.settings.maxWaitTime());
+		if (maxWaitTime.isNegative()) {
+			throw new MosecConfigurationException("@MosecStage(maxWaitTime)" + annotated + " must be zero or a "
+					+ "positive duration (was " + maxWaitTime + "), for example 10ms, or 0 for no wait.");
+		}
+		Duration timeout = (configured.timeout() != null) ? configured.timeout()
+				: parseDuration(annotation.timeout(), "@MosecStage(timeout)" + annotated, this.settings.timeout());
+		if (timeout.isZero() || timeout.isNegative()) {
+			throw new MosecConfigurationException("@MosecStage(timeout)" + annotated + " must be a positive duration "
+					+ "(was " + timeout + "), for example 10ms.");
+		}
+		List<Map<String, String>> env = configured.env();
 		if (!env.isEmpty() && env.size() != num) {
 			throw new MosecConfigurationException(prefix + "env has " + env.size() + " entries but stage '" + name
 					+ "' has " + num + " workers: give one map per worker, or none.");
 		}
 		return new StageDefinition(name, beanName, beanClass, annotation.order(), num, maxBatchSize, maxWaitTime,
 				timeout, kind, typeArgument(contract, 0), typeArgument(contract, 1), env,
-				configured.getJvmOptions());
+				configured.jvmOptions());
 	}
 
 	private static Type typeArgument(ResolvableType contract, int index) {
@@ -165,41 +154,27 @@ public final class StageResolver {
 		}
 	}
 
-	private static void requireZeroOrPositive(Duration duration, String property) {
-		if (duration == null || duration.isNegative()) {
-			throw new MosecConfigurationException(property + " must be zero or a positive duration (was " + duration
-					+ "), for example 10ms, or 0 for no wait.");
-		}
-	}
-
-	private static void requirePositive(Duration duration, String property) {
-		if (duration == null || duration.isZero() || duration.isNegative()) {
-			throw new MosecConfigurationException(property + " must be a positive duration (was " + duration
-					+ "), for example 10ms.");
-		}
-	}
-
 	private List<RouteDefinition> resolveRoutes(Map<String, StageDefinition> stages) {
-		if (this.properties.getRoutes().isEmpty()) {
+		if (this.settings.routes().isEmpty()) {
 			return defaultRoute(stages);
 		}
 		List<RouteDefinition> routes = new ArrayList<>();
 		Set<String> paths = new HashSet<>();
-		List<MosecProperties.Route> configured = this.properties.getRoutes();
+		List<StageSettings.Route> configured = this.settings.routes();
 		for (int i = 0; i < configured.size(); i++) {
-			MosecProperties.Route route = configured.get(i);
+			StageSettings.Route route = configured.get(i);
 			String property = "mosec.routes[" + i + "]";
-			String path = checkPath(route.getPath(), property + ".path");
+			String path = checkPath(route.path(), property + ".path");
 			if (!paths.add(path)) {
 				throw new MosecConfigurationException(property + ".path '" + path + "' is used by another route: "
 						+ "give each route its own path.");
 			}
-			if (route.getStages().isEmpty()) {
+			if (route.stages().isEmpty()) {
 				throw new MosecConfigurationException(property + ".stages is empty: list the stages a request on '"
 						+ path + "' runs through, ingress first.");
 			}
 			List<StageDefinition> routeStages = new ArrayList<>();
-			for (String stageName : route.getStages()) {
+			for (String stageName : route.stages()) {
 				StageDefinition stage = stages.get(stageName);
 				if (stage == null) {
 					throw new MosecConfigurationException(property + ".stages names unknown stage '" + stageName
@@ -222,7 +197,7 @@ public final class StageResolver {
 		if (stages.isEmpty()) {
 			return List.of();
 		}
-		String path = checkPath(this.properties.getEndpoint(), "mosec.endpoint");
+		String path = checkPath(this.settings.endpoint(), "mosec.endpoint");
 		List<StageDefinition> ordered = new ArrayList<>(stages.values());
 		ordered.sort(Comparator.comparingInt(StageDefinition::order));
 		for (int i = 1; i < ordered.size(); i++) {

@@ -37,8 +37,6 @@ public final class Task {
 
 	private final PayloadFormat responseFormat;
 
-	private final long admittedNanos = System.nanoTime();
-
 	private final Executor answerer;
 
 	private final AtomicBoolean done = new AtomicBoolean();
@@ -84,18 +82,6 @@ public final class Task {
 
 	public RouteDefinition route() {
 		return this.route;
-	}
-
-	public PayloadFormat responseFormat() {
-		return this.responseFormat;
-	}
-
-	/**
-	 * When the task was admitted, from {@link System#nanoTime()}.
-	 * @return the admission time
-	 */
-	public long admittedNanos() {
-		return this.admittedNanos;
 	}
 
 	/**

@@ -3,6 +3,8 @@ package io.mosec.spring.task;
 import java.util.List;
 
 import io.mosec.spring.api.FieldError;
+import io.mosec.spring.protocol.ErrorReport;
+import io.mosec.spring.protocol.Failure;
 
 /**
  * How a request ended.
@@ -29,23 +31,22 @@ public record TaskResult(int status, byte[] body, String detail, List<FieldError
 
 	/**
 	 * A failed answer.
-	 * @param status the HTTP status
-	 * @param detail the problem detail, in Mosec's style
+	 * @param failure what failed
+	 * @param message what to say after the failure's prefix, or {@code null} for the prefix alone
 	 * @return the result
 	 */
-	public static TaskResult error(int status, String detail) {
-		return new TaskResult(status, null, detail, List.of());
+	public static TaskResult failed(Failure failure, String message) {
+		return new TaskResult(failure.status(), null, failure.detail(message), List.of());
 	}
 
 	/**
-	 * A failed answer that lists the invalid fields.
-	 * @param status the HTTP status
-	 * @param detail the problem detail
-	 * @param errors the invalid fields
+	 * A failure a worker reported for one item.
+	 * @param flag the item's flag
+	 * @param report the item's payload: the detail, already in Mosec's words, and invalid fields
 	 * @return the result
 	 */
-	public static TaskResult error(int status, String detail, List<FieldError> errors) {
-		return new TaskResult(status, null, detail, errors);
+	public static TaskResult reported(int flag, ErrorReport report) {
+		return new TaskResult(Failure.ofFlag(flag).status(), null, report.detail(), report.errors());
 	}
 
 	/**
@@ -53,7 +54,7 @@ public record TaskResult(int status, byte[] body, String detail, List<FieldError
 	 * @return the result
 	 */
 	public static TaskResult timeout() {
-		return error(408, "request timeout");
+		return failed(Failure.TIMEOUT, null);
 	}
 
 	/**
@@ -61,7 +62,7 @@ public record TaskResult(int status, byte[] body, String detail, List<FieldError
 	 * @return the result
 	 */
 	public static TaskResult cancelled() {
-		return error(499, "client closed the request");
+		return failed(Failure.CLIENT_CLOSED, null);
 	}
 
 }

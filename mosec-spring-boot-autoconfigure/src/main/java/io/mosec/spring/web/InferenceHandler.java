@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.mosec.spring.codec.PayloadFormat;
 import io.mosec.spring.pipeline.Pipeline;
+import io.mosec.spring.protocol.Failure;
 import io.mosec.spring.pipeline.PipelineListener;
 import io.mosec.spring.stage.RouteDefinition;
 import io.mosec.spring.task.InFlightTable;
@@ -43,10 +44,6 @@ public final class InferenceHandler {
 
 	private final PipelineListener listener;
 
-	public InferenceHandler(Pipeline pipeline, InFlightTable inFlight, Duration timeout, long maxRequestSize) {
-		this(pipeline, inFlight, timeout, maxRequestSize, PipelineListener.NONE);
-	}
-
 	public InferenceHandler(Pipeline pipeline, InFlightTable inFlight, Duration timeout, long maxRequestSize,
 			PipelineListener listener) {
 		this.pipeline = pipeline;
@@ -82,8 +79,8 @@ public final class InferenceHandler {
 		MediaType contentType = request.headers().contentType().orElse(null);
 		PayloadFormat requestFormat = ContentNegotiation.requestFormat(contentType, route.ingress().rawInput());
 		if (requestFormat == null) {
-			return Problems.respond(415, "unsupported media type: " + contentType
-					+ " (send application/json or application/msgpack)", request);
+			return Problems.respond(Failure.UNSUPPORTED_MEDIA_TYPE,
+					contentType + " (send application/json or application/msgpack)", request);
 		}
 		if (request.headers().contentLength().orElse(0) > this.maxRequestSize) {
 			return tooLarge(request);
@@ -91,15 +88,15 @@ public final class InferenceHandler {
 		PayloadFormat responseFormat = ContentNegotiation.responseFormat(request.headers().accept(), requestFormat);
 		return readBody(request).flatMap((body) -> {
 			if (body.length == 0) {
-				return Problems.respond(400, "bad request: the request body is empty", request);
+				return Problems.respond(Failure.BAD_REQUEST, "the request body is empty", request);
 			}
 			RequestThread thread = RequestThread.of(request);
 			Task task = this.inFlight.admit((id) -> new Task(id, route, body, requestFormat, responseFormat, thread));
 			if (task == null) {
 				InFlightTable.Admission refused = this.inFlight.admission();
 				return (refused == InFlightTable.Admission.OVER_CAPACITY || refused == InFlightTable.Admission.ADMITTED)
-						? Problems.respond(429, "too many requests: " + this.inFlight.size()
-								+ " requests in flight, the capacity", request)
+						? Problems.respond(Failure.TOO_MANY_REQUESTS,
+								this.inFlight.size() + " requests in flight, the capacity", request)
 						: unavailable(refused, request);
 			}
 			if (route.streaming()) {
@@ -165,13 +162,13 @@ public final class InferenceHandler {
 	}
 
 	private Mono<ServerResponse> tooLarge(ServerRequest request) {
-		return Problems.respond(413, "payload too large: the limit is " + this.maxRequestSize + " bytes", request);
+		return Problems.respond(Failure.PAYLOAD_TOO_LARGE, "the limit is " + this.maxRequestSize + " bytes", request);
 	}
 
 	private static Mono<ServerResponse> unavailable(InFlightTable.Admission admission, ServerRequest request) {
 		String why = (admission == InFlightTable.Admission.STARTING) ? "the service is warming up"
 				: "the service is shutting down";
-		return Problems.respond(503, "service unavailable: " + why, request);
+		return Problems.respond(Failure.SERVICE_UNAVAILABLE, why, request);
 	}
 
 }

@@ -4,11 +4,11 @@ import java.net.URI;
 import java.util.List;
 
 import io.mosec.spring.api.FieldError;
+import io.mosec.spring.protocol.Failure;
 
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -24,8 +24,8 @@ final class Problems {
 	private Problems() {
 	}
 
-	static Mono<ServerResponse> respond(int status, String detail, ServerRequest request) {
-		return respond(status, detail, List.of(), request);
+	static Mono<ServerResponse> respond(Failure failure, String message, ServerRequest request) {
+		return respond(failure.status(), failure.detail(message), List.of(), request);
 	}
 
 	static Mono<ServerResponse> respond(int status, String detail, List<FieldError> errors, ServerRequest request) {
@@ -37,11 +37,12 @@ final class Problems {
 	}
 
 	static Mono<ServerResponse> methodNotAllowed(ServerRequest request) {
-		String detail = "method not allowed: " + request.method() + " " + request.path() + " (use POST)";
-		return ServerResponse.status(HttpStatus.METHOD_NOT_ALLOWED)
+		Failure failure = Failure.METHOD_NOT_ALLOWED;
+		String detail = failure.detail(request.method() + " " + request.path() + " (use POST)");
+		return ServerResponse.status(failure.status())
 			.allow(HttpMethod.POST)
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.bodyValue(problem(HttpStatus.METHOD_NOT_ALLOWED.value(), detail, request));
+			.bodyValue(problem(failure.status(), detail, request));
 	}
 
 	private static ProblemDetail problem(int status, String detail, ServerRequest request) {

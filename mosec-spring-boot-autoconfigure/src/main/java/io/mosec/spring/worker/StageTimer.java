@@ -4,9 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.util.HashedWheelTimer;
+import io.mosec.spring.support.DaemonThreads;
 import io.netty.util.Timeout;
-
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * The stage timeouts of every batch in flight, on one timer wheel.
@@ -25,9 +24,8 @@ public final class StageTimer implements AutoCloseable {
 	private final HashedWheelTimer wheel;
 
 	public StageTimer() {
-		CustomizableThreadFactory threads = new CustomizableThreadFactory("mosec-stage-timer-");
-		threads.setDaemon(true);
-		this.wheel = new HashedWheelTimer(threads, TICK.toNanos(), TimeUnit.NANOSECONDS);
+		this.wheel = new HashedWheelTimer(DaemonThreads.named("mosec-stage-timer-"), TICK.toNanos(),
+				TimeUnit.NANOSECONDS);
 	}
 
 	/**

@@ -2,9 +2,7 @@ package io.mosec.spring.worker;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -12,9 +10,10 @@ import java.util.function.Supplier;
 import io.mosec.spring.codec.PayloadCodec;
 import io.mosec.spring.protocol.Frame;
 import io.mosec.spring.stage.StageDefinition;
-import io.mosec.spring.worker.child.EventChannel;
+import io.mosec.spring.worker.child.CancellableEvents;
 import io.mosec.spring.worker.child.InputValidator;
 import io.mosec.spring.worker.child.StageRunner;
+import io.mosec.spring.worker.launch.WorkerLogFields;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -107,21 +106,9 @@ public final class ThreadWorkerPool implements WorkerPool {
 			return worker.runner.run(batch);
 		}
 		// Events go straight to the pipeline; a cancelled task is one the stream's sink stops.
-		Set<Integer> cancelled = ConcurrentHashMap.newKeySet();
-		events.started(cancelled::add);
-		return worker.runner.run(batch, new EventChannel() {
-
-			@Override
-			public void send(int taskId, byte[] data) {
-				events.event(taskId, data);
-			}
-
-			@Override
-			public boolean isOpen(int taskId) {
-				return !cancelled.contains(taskId);
-			}
-
-		});
+		CancellableEvents channel = new CancellableEvents(events::event);
+		events.started(channel::cancel);
+		return worker.runner.run(batch, channel);
 	}
 
 	@Override

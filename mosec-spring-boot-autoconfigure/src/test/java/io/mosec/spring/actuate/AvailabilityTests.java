@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.mosec.spring.pipeline.Pipeline;
-import io.mosec.spring.worker.MosecLifecycle;
+import io.mosec.spring.pipeline.MosecLifecycle;
 import io.mosec.spring.worker.ProcessStages;
 import org.junit.jupiter.api.Test;
 

@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.mosec.spring.pipeline.Pipeline;
 import io.mosec.spring.test.LocalHttp;
 import io.mosec.spring.worker.ProcessStages;
-import io.mosec.spring.worker.ProcessWorkerPool;
 import io.mosec.spring.test.Readiness;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -126,7 +125,7 @@ class OperationsEndToEndTests {
 	@Test
 	void reportsDownWhileALoneWorkerIsDeadAndUpOnceItIsBack() throws Exception {
 		assertThat(health().path("components").path("mosec").path("status").asText()).isEqualTo("UP");
-		long pid = ((ProcessWorkerPool) this.pipeline.pool("echo")).pids()[0];
+		long pid = this.pipeline.pool("echo").status().readyPids().get(1);
 		ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
 		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
 			JsonNode mosec = health().path("components").path("mosec");

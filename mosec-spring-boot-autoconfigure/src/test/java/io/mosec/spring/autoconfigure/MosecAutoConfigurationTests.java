@@ -12,9 +12,10 @@ import io.mosec.spring.codec.PayloadCodec;
 import io.mosec.spring.protocol.Frame;
 import io.mosec.spring.stage.MosecConfigurationException;
 import io.mosec.spring.stage.StageDefinition;
+import io.mosec.spring.stage.StageKind;
 import io.mosec.spring.stage.StageRegistry;
 import io.mosec.spring.worker.BatchEvents;
-import io.mosec.spring.worker.MosecLifecycle;
+import io.mosec.spring.pipeline.MosecLifecycle;
 import io.mosec.spring.worker.PoolStatus;
 import io.mosec.spring.worker.WorkerPool;
 import io.mosec.spring.worker.WorkerPoolFactory;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableReactiveWebApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -122,7 +124,7 @@ class MosecAutoConfigurationTests {
 				assertThat(infer.maxBatchSize()).isEqualTo(16);
 				assertThat(infer.maxWaitTime()).isEqualTo(Duration.ofMillis(25));
 				assertThat(infer.timeout()).isEqualTo(Duration.ofSeconds(7));
-				assertThat(infer.batching()).isTrue();
+				assertThat(infer.kind()).isEqualTo(StageKind.BATCH_WORKER);
 				assertThat(infer.inputType()).isEqualTo(String.class);
 				StageDefinition prepare = registry.stage("prepare");
 				assertThat(prepare.maxWaitTime()).isEqualTo(Duration.ofMillis(3));
@@ -138,14 +140,34 @@ class MosecAutoConfigurationTests {
 				.isEqualTo(Duration.ZERO));
 		this.runner.withUserConfiguration(TwoStages.class)
 			.withPropertyValues("mosec.stages.infer.max-wait-time=-1ms")
-			.run(failsWith("mosec.stages.infer.max-wait-time must be zero or a positive duration (was PT-0.001S)"));
+			.run(rejectsProperty("mosec.stages.infer.max-wait-time", "PT-0.001S", "must be zero or a positive duration"));
 	}
 
 	@Test
 	void rejectsAStageWithoutWorkers() {
 		this.runner.withUserConfiguration(TwoStages.class)
 			.withPropertyValues("mosec.stages.infer.num=0")
-			.run(failsWith("mosec.stages.infer.num must be at least 1 (was 0)"));
+			.run(rejectsProperty("mosec.stages.infer.num", "0",
+					"must be at least 1: set it to the number of workers of stage 'infer'."));
+	}
+
+	@Test
+	void rejectsAZeroCapacityAndANegativeTimeoutNamingTheProperty() {
+		this.runner.withUserConfiguration(TwoStages.class)
+			.withPropertyValues("mosec.capacity=0")
+			.run(rejectsProperty("mosec.capacity", "0", "must be at least 1"));
+		this.runner.withUserConfiguration(TwoStages.class)
+			.withPropertyValues("mosec.timeout=-1s")
+			.run(rejectsProperty("mosec.timeout", "PT-1S", "must be a positive duration"));
+		this.runner.withUserConfiguration(TwoStages.class)
+			.withPropertyValues("mosec.stages.infer.max-batch-size=0")
+			.run(rejectsProperty("mosec.stages.infer.max-batch-size", "0", "must be at least 1: 1 means no batching."));
+	}
+
+	@Test
+	void rejectsAnAnnotationWithoutWorkersNamingTheAnnotation() {
+		this.runner.withUserConfiguration(NoWorkers.class)
+			.run(failsWith("@MosecStage(num) of NoWorkersStage must be at least 1 (was 0)"));
 	}
 
 	@Test
@@ -203,6 +225,19 @@ class MosecAutoConfigurationTests {
 			.run(failsWith("both have @MosecStage(order = 1)"));
 	}
 
+	/** Boot's failure analyzer prints where such a value came from (a file and line, say). */
+	private static ContextConsumer<AssertableReactiveWebApplicationContext> rejectsProperty(String name, String value,
+			String reason) {
+		return (context) -> assertThat(context).hasFailed()
+			.getFailure()
+			.rootCause()
+			.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, (ex) -> {
+				assertThat(ex.getName()).isEqualTo(name);
+				assertThat(ex.getValue()).hasToString(value);
+				assertThat(ex.getReason()).startsWith(reason);
+			});
+	}
+
 	private static ContextConsumer<AssertableReactiveWebApplicationContext> failsWith(String message) {
 		return (context) -> assertThat(context).hasFailed()
 			.getFailure()
@@ -234,6 +269,17 @@ class MosecAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	@Import({ Prepare.class, Infer.class })
 	static class TwoStages {
+
+	}
+
+	@MosecStage(name = "none", num = 0)
+	static class NoWorkersStage extends Prepare {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@Import(NoWorkersStage.class)
+	static class NoWorkers {
 
 	}
 

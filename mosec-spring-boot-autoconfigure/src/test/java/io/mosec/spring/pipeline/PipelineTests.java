@@ -37,7 +37,7 @@ class PipelineTests {
 
 	private final HeldPool pool = new HeldPool(this.stage);
 
-	private final Pipeline pipeline = new Pipeline(List.of(this.pool));
+	private final Pipeline pipeline = new Pipeline(List.of(this.pool), PipelineListener.NONE);
 
 	private int nextId;
 

@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 
 import io.mosec.spring.stream.ServingTest;
 import io.mosec.spring.test.LocalHttp;
-import io.mosec.spring.worker.SocketDirectory;
+import io.mosec.spring.worker.launch.SocketDirectory;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

@@ -1,7 +1,6 @@
 package io.mosec.spring.reliability;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +8,7 @@ import java.util.List;
 
 import io.mosec.spring.test.WorkerProcesses;
 import io.mosec.spring.worker.ProcessStages;
+import io.mosec.testing.ServerJvm;
 
 import static org.awaitility.Awaitility.await;
 
@@ -28,19 +28,21 @@ final class ServerProcess implements AutoCloseable {
 
 	final List<ProcessHandle> workers;
 
-	private ServerProcess(Process process, int port) {
-		this.process = process;
+	private final ServerJvm server;
+
+	private ServerProcess(ServerJvm server, int port) {
+		this.server = server;
+		this.process = server.process();
 		this.port = port;
-		await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-			.until(() -> !process.isAlive()
-					|| RawHttp.post(port, "/echo", "{\"value\": 0}", Duration.ofSeconds(5)) == 200);
+		// The port opens with one ready worker per stage; a test about both waits for both.
 		await().atMost(Duration.ofSeconds(60))
-			.until(() -> WorkerProcesses.servingWorkersOf(process.toHandle()).size() == 2);
-		this.workers = WorkerProcesses.servingWorkersOf(process.toHandle());
+			.until(() -> WorkerProcesses.servingWorkersOf(this.process.toHandle()).size() == 2);
+		this.workers = WorkerProcesses.servingWorkersOf(this.process.toHandle());
+		server.descendants();
 	}
 
-	static ServerProcess start(Path directory, String... extraArguments) throws IOException {
-		int port = freePort();
+	static ServerProcess start(Path directory, String... extraArguments) throws IOException, InterruptedException {
+		int port = ServerJvm.freePort();
 		List<String> command = new ArrayList<>(List.of(
 				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
 				// Behaviour, not peak speed: the client compiler starts the server and its workers faster.
@@ -51,33 +53,20 @@ final class ServerProcess implements AutoCloseable {
 				"--mosec.worker.shutdown-timeout=" + WORKER_SHUTDOWN.toSeconds() + "s"));
 		command.addAll(WorkerProcesses.cacheArguments());
 		command.addAll(List.of(extraArguments));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(directory.resolve("server.log").toFile())
-			.start();
+		ServerJvm server = ServerJvm.start("the echo server", command, directory.resolve("server.log"),
+				Duration.ofSeconds(90), ServerJvm.answers(port, "/echo", "{\"value\": 0}"));
 		try {
-			return new ServerProcess(process, port);
+			return new ServerProcess(server, port);
 		}
 		catch (RuntimeException | Error ex) {
-			kill(process.toHandle());
+			server.close();
 			throw ex;
 		}
 	}
 
 	@Override
 	public void close() {
-		kill(this.process.toHandle());
-		this.workers.forEach(ProcessHandle::destroyForcibly);
-	}
-
-	private static void kill(ProcessHandle process) {
-		process.descendants().forEach(ProcessHandle::destroyForcibly);
-		process.destroyForcibly();
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
+		this.server.close();
 	}
 
 }

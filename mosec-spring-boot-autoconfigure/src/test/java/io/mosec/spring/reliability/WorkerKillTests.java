@@ -7,7 +7,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import io.mosec.spring.pipeline.Pipeline;
 import io.mosec.spring.worker.ProcessStages;
-import io.mosec.spring.worker.ProcessWorkerPool;
+import io.mosec.spring.worker.PoolStatus;
+import io.mosec.spring.worker.WorkerPool;
 import io.mosec.spring.test.Readiness;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class WorkerKillTests {
 
 	@Test
 	void answersEveryRequestWithinItsDeadlineWhileWorkersAreKilled() throws Exception {
-		ProcessWorkerPool pool = (ProcessWorkerPool) this.pipeline.pool("echo");
+		WorkerPool pool = this.pipeline.pool("echo");
 		int kills = Reliability.workerKills();
 		long started = System.nanoTime();
 		// The client's own limit is well past the deadline: a request that outlived it would show.
@@ -52,12 +53,12 @@ class WorkerKillTests {
 				() -> "{\"value\": 1, \"sleep\": 5}", () -> TIMEOUT.multipliedBy(3));
 		try {
 			for (int kill = 1; kill <= kills; kill++) {
-				long[] pids = pool.pids();
-				long victim = pids[ThreadLocalRandom.current().nextInt(pids.length)];
+				List<Long> pids = List.copyOf(pool.status().readyPids().values());
+				long victim = pids.get(ThreadLocalRandom.current().nextInt(pids.size()));
 				ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
 				await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-					List<Long> now = java.util.Arrays.stream(pool.pids()).boxed().toList();
-					return pool.status().ready() == 2 && !now.contains(victim);
+					PoolStatus now = pool.status();
+					return now.ready() == 2 && !now.readyPids().containsValue(victim);
 				});
 				// Some load on the full pool before the next kill.
 				Thread.sleep(300);

@@ -23,7 +23,6 @@ import io.mosec.spring.pipeline.Pipeline;
 import io.mosec.spring.stream.ServingStages.TagResult;
 import io.mosec.spring.task.InFlightTable;
 import io.mosec.spring.test.LocalHttp;
-import io.mosec.spring.worker.ProcessWorkerPool;
 import io.mosec.spring.test.Readiness;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,10 +76,7 @@ class ServingEndToEndTests {
 		for (int i = 0; i < calls.size(); i++) {
 			(i % 2 == 0 ? left : right).add(calls.get(i).get());
 		}
-		Set<Long> pool = new HashSet<>();
-		for (long pid : ((ProcessWorkerPool) this.pipeline.pool("tag")).pids()) {
-			pool.add(pid);
-		}
+		Set<Long> pool = new HashSet<>(this.pipeline.pool("tag").status().readyPids().values());
 		assertThat(pool).hasSize(2);
 		Set<Long> seen = new HashSet<>();
 		boolean mixed = false;

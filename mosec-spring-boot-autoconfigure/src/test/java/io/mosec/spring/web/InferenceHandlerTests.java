@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 
 import io.mosec.spring.pipeline.Pipeline;
+import io.mosec.spring.pipeline.PipelineListener;
 import io.mosec.spring.protocol.Flags;
 import io.mosec.spring.protocol.Frame;
 import io.mosec.spring.stage.RouteDefinition;
@@ -32,12 +33,12 @@ class InferenceHandlerTests {
 	private final StageDefinition echo = new StageDefinition("echo", "echo", Object.class, 0, 1, 1,
 			Duration.ofMillis(10), Duration.ofSeconds(1), StageKind.WORKER, Object.class, Object.class, List.of(), List.of());
 
-	private final Pipeline pipeline = new Pipeline(List.of(new EchoPool(this.echo)));
+	private final Pipeline pipeline = new Pipeline(List.of(new EchoPool(this.echo)), PipelineListener.NONE);
 
 	private final InFlightTable inFlight = new InFlightTable(8);
 
 	private final WebTestClient client = WebTestClient
-		.bindToRouterFunction(new InferenceHandler(this.pipeline, this.inFlight, Duration.ofSeconds(1), 1024)
+		.bindToRouterFunction(new InferenceHandler(this.pipeline, this.inFlight, Duration.ofSeconds(1), 1024, PipelineListener.NONE)
 			.routerFunction(List.of(new RouteDefinition("/inference", List.of(this.echo)))))
 		.build();
 

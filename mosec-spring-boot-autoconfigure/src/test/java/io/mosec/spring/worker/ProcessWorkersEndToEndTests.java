@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +27,7 @@ import io.mosec.spring.pipeline.Pipeline;
 import io.mosec.spring.test.LocalHttp;
 import io.mosec.spring.worker.ProcessStages.Answer;
 import io.mosec.spring.test.Readiness;
+import io.mosec.spring.worker.launch.SocketDirectory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.msgpack.jackson.dataformat.MessagePackMapper;
@@ -231,8 +231,7 @@ class ProcessWorkersEndToEndTests {
 	}
 
 	private List<Long> liveEchoPids() {
-		ProcessWorkerPool pool = (ProcessWorkerPool) this.pipeline.pool("echo");
-		return Arrays.stream(pool.pids()).filter((pid) -> pid > 0).boxed().toList();
+		return List.copyOf(this.pipeline.pool("echo").status().readyPids().values());
 	}
 
 	private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {

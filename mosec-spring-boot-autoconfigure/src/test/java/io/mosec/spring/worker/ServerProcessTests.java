@@ -2,7 +2,6 @@ package io.mosec.spring.worker;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +15,7 @@ import java.util.stream.Stream;
 
 import io.mosec.spring.test.LocalHttp;
 import io.mosec.spring.test.WorkerProcesses;
+import io.mosec.testing.ServerJvm;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ServerProcessTests {
 
-	private final List<ProcessHandle> started = new ArrayList<>();
+	private final List<ServerJvm> started = new ArrayList<>();
 
 	@TempDir
 	Path temp;
@@ -40,20 +40,17 @@ class ServerProcessTests {
 
 	@AfterEach
 	void killEverythingStarted() {
-		for (ProcessHandle process : this.started) {
-			process.descendants().forEach(ProcessHandle::destroyForcibly);
-			process.destroyForcibly();
-		}
+		this.started.forEach(ServerJvm::close);
 	}
 
 	@Test
 	void logsThatItHasStartedOnceAndAnswersEveryAcceptedRequestWhenTerminated() throws Exception {
 		Path forwarded = this.temp.resolve("forwarded.txt");
 		Path sockets = this.temp.resolve("sockets");
-		Process server = startServer("--test.forward-file=" + forwarded, "--mosec.socket-dir=" + sockets);
+		ServerJvm jvm = startServer("--test.forward-file=" + forwarded, "--mosec.socket-dir=" + sockets);
+		Process server = jvm.process();
 		assertThat(Files.getPosixFilePermissions(sockets)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
 		List<ProcessHandle> workers = WorkerProcesses.servingWorkersOf(server.toHandle());
-		this.started.addAll(server.toHandle().descendants().toList());
 		Path log = this.temp.resolve("server.log");
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> Files.readAllLines(log).stream().filter((line) -> line.contains(" ready (pid ")).count() == 2);
@@ -69,6 +66,7 @@ class ServerProcessTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(forwarded)
 				&& Files.readAllLines(forwarded).size() >= 2);
 
+		jvm.descendants();
 		server.destroy();
 
 		for (CompletableFuture<HttpResponse<String>> response : accepted) {
@@ -85,9 +83,10 @@ class ServerProcessTests {
 	void restartsAWorkerFromTheClassDataArchiveThatATrainingWorkerWroteAndTheClassesDirectoriesAsJars()
 			throws Exception {
 		Path cache = this.temp.resolve("cache");
-		Process server = startServer("--mosec.worker.cache.dir=" + cache, "--mosec.worker.cache.class-data-sharing=true",
+		ServerJvm jvm = startServer("--mosec.worker.cache.dir=" + cache, "--mosec.worker.cache.class-data-sharing=true",
 				"--mosec.stages.echo.jvm-options=-Xlog:class+load:file=" + this.temp.resolve("classes-%p.log"));
-		this.started.addAll(server.toHandle().descendants().toList());
+		Process server = jvm.process();
+		List<ProcessHandle> first = jvm.descendants();
 		// Once both workers are ready, a training worker warms up, exits, and its JVM writes the archive.
 		await().atMost(Duration.ofSeconds(60)).until(() -> archivesIn(cache.resolve("cds")).size() == 1);
 		assertThat(archivesIn(cache.resolve("cds"))).singleElement(as(InstanceOfAssertFactories.STRING))
@@ -101,8 +100,9 @@ class ServerProcessTests {
 			.until(() -> Files.readAllLines(log).stream().filter((line) -> line.contains(" ready (pid ")).count() == 3);
 		List<ProcessHandle> workers = WorkerProcesses.servingWorkersOf(server.toHandle());
 		assertThat(workers).hasSize(2).doesNotContain(victim);
-		ProcessHandle replacement = workers.stream().filter((worker) -> !this.started.contains(worker)).findFirst()
+		ProcessHandle replacement = workers.stream().filter((worker) -> !first.contains(worker)).findFirst()
 			.orElseThrow();
+		jvm.descendants();
 		// The JDK's own archive holds no class of ours: this one came from the stage's archive.
 		assertThat(this.temp.resolve("classes-" + replacement.pid() + ".log")).content()
 			.contains("io.mosec.spring.worker.child.WorkerProcess source: shared objects file");
@@ -122,17 +122,13 @@ class ServerProcessTests {
 		}
 	}
 
-	private Process startServer(String... extraArguments) throws Exception {
-		return startServerOn(System.getProperty("java.class.path"), extraArguments);
-	}
-
-	private Process startServerOn(String classpath, String... extraArguments) throws Exception {
-		this.port = freePort();
+	private ServerJvm startServer(String... extraArguments) throws Exception {
+		this.port = ServerJvm.freePort();
 		List<String> command = new ArrayList<>(List.of(
 				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
 				// Behaviour, not peak speed: the client compiler starts the server and its workers faster.
 				"-XX:TieredStopAtLevel=1", "-cp",
-				classpath, ProcessStages.Application.class.getName(),
+				System.getProperty("java.class.path"), ProcessStages.Application.class.getName(),
 				"--server.port=" + this.port, "--mosec.worker.mode=process", "--mosec.timeout=5s",
 				"--mosec.stages.echo.num=2", "--mosec.stages.echo.timeout=4s", "--mosec.routes[0].path=/echo",
 				"--mosec.routes[0].stages=echo", "--mosec.worker.shutdown-timeout=5s"));
@@ -140,27 +136,17 @@ class ServerProcessTests {
 			command.addAll(WorkerProcesses.cacheArguments());
 		}
 		command.addAll(List.of(extraArguments));
-		Process server = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(this.temp.resolve("server.log").toFile())
-			.start();
-		this.started.add(server.toHandle());
-		await().atMost(Duration.ofSeconds(90))
-			.pollInterval(Duration.ofMillis(200))
-			.ignoreExceptions()
-			.until(() -> send("{\"value\": 0}").get().statusCode() == 200);
+		ServerJvm server = ServerJvm.start("the echo server", command, this.temp.resolve("server.log"),
+				Duration.ofSeconds(90), ServerJvm.answers(this.port, "/echo", "{\"value\": 0}"));
+		this.started.add(server);
 		await().atMost(Duration.ofSeconds(60))
-			.until(() -> WorkerProcesses.servingWorkersOf(server.toHandle()).size() == 2);
+			.until(() -> WorkerProcesses.servingWorkersOf(server.process().toHandle()).size() == 2);
+		server.descendants();
 		return server;
 	}
 
 	private CompletableFuture<HttpResponse<String>> send(String body) {
 		return new LocalHttp(this.port).postAsync("/echo", body);
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

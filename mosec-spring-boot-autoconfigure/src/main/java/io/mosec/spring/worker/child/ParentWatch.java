@@ -5,6 +5,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.mosec.spring.support.DaemonThreads;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -42,11 +43,8 @@ public final class ParentWatch implements SpringApplicationRunListener {
 
 	private static void watch(long parentPid) {
 		Optional<ProcessHandle> parent = ProcessHandle.of(parentPid);
-		ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "mosec-parent-watch");
-			thread.setDaemon(true);
-			return thread;
-		});
+		ScheduledExecutorService watch = Executors
+			.newSingleThreadScheduledExecutor(DaemonThreads.named("mosec-parent-watch-"));
 		watch.scheduleWithFixedDelay(() -> {
 			if (parent.isEmpty() || !parent.get().isAlive()) {
 				logger.warn("The server (pid " + parentPid + ") is gone; this worker exits");

@@ -5,22 +5,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.mosec.spring.api.BatchWorker;
 import io.mosec.spring.api.ClientException;
 import io.mosec.spring.api.EventSink;
 import io.mosec.spring.api.FieldError;
 import io.mosec.spring.api.ServerException;
 import io.mosec.spring.api.StreamClosedException;
-import io.mosec.spring.api.StreamWorker;
 import io.mosec.spring.api.ValidationException;
-import io.mosec.spring.api.Worker;
 import io.mosec.spring.codec.PayloadCodec;
 import io.mosec.spring.codec.PayloadDecodingException;
 import io.mosec.spring.codec.PayloadFormat;
 import io.mosec.spring.protocol.ErrorReport;
+import io.mosec.spring.protocol.Failure;
 import io.mosec.spring.protocol.Flags;
 import io.mosec.spring.protocol.Frame;
 import io.mosec.spring.stage.StageDefinition;
+import io.mosec.spring.worker.child.StageInvoker.Forwarded;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -29,8 +28,9 @@ import org.apache.commons.logging.LogFactory;
  * body at ingress, msgpack after it), calls {@code forward}, and encodes each output (the
  * response at egress, msgpack before it).
  * <p>
- * A task that fails to decode fails alone, with 400; its batch-mates go on. An exception from
- * {@code forward} fails every task it was given.
+ * A task that fails to decode or validate fails alone, with 400 or 422; its batch-mates go on.
+ * What {@code forward} throws fails the tasks it was given: one for a {@code Worker}, the batch
+ * for a {@code BatchWorker}.
  */
 public final class StageRunner {
 
@@ -38,15 +38,11 @@ public final class StageRunner {
 
 	private final StageDefinition stage;
 
-	private final Object bean;
+	private final StageInvoker invoker;
 
 	private final PayloadCodec codec;
 
 	private final InputValidator validator;
-
-	public StageRunner(StageDefinition stage, Object bean, PayloadCodec codec) {
-		this(stage, bean, codec, InputValidator.NONE);
-	}
 
 	/**
 	 * Creates a runner.
@@ -57,7 +53,7 @@ public final class StageRunner {
 	 */
 	public StageRunner(StageDefinition stage, Object bean, PayloadCodec codec, InputValidator validator) {
 		this.stage = stage;
-		this.bean = bean;
+		this.invoker = StageInvoker.of(stage, bean);
 		this.codec = codec;
 		this.validator = validator;
 	}
@@ -68,27 +64,15 @@ public final class StageRunner {
 	 * @return how many examples ran
 	 * @throws Exception what {@code forward} threw
 	 */
-	@SuppressWarnings({ "unchecked", "rawtypes" })
 	public int warmUp() throws Exception {
-		if (this.bean instanceof BatchWorker batchWorker) {
-			List<Object> examples = batchWorker.examples();
-			for (int from = 0; from < examples.size(); from += this.stage.maxBatchSize()) {
-				List<Object> batch = examples.subList(from, Math.min(examples.size(), from + this.stage.maxBatchSize()));
-				checkSize(batch.size(), batchWorker.forward(batch));
+		List<Object> examples = this.invoker.examples();
+		for (int from = 0; from < examples.size(); from += this.stage.maxBatchSize()) {
+			List<Object> batch = examples.subList(from, Math.min(examples.size(), from + this.stage.maxBatchSize()));
+			for (Forwarded outcome : this.invoker.forward(batch, (i) -> new Events(0, EventChannel.DISCARD))) {
+				if (outcome.failure() != null) {
+					throw outcome.failure();
+				}
 			}
-			return examples.size();
-		}
-		if (this.bean instanceof StreamWorker streamWorker) {
-			List<Object> examples = streamWorker.examples();
-			for (Object example : examples) {
-				streamWorker.forward(example, new Events(0, EventChannel.DISCARD));
-			}
-			return examples.size();
-		}
-		Worker worker = (Worker) this.bean;
-		List<Object> examples = worker.examples();
-		for (Object example : examples) {
-			worker.forward(example);
 		}
 		return examples.size();
 	}
@@ -111,56 +95,53 @@ public final class StageRunner {
 	 */
 	public Frame run(Frame request, EventChannel events) {
 		List<Frame.Item> items = request.items();
-		int size = items.size();
-		Object[] inputs = new Object[size];
-		int[] status = new int[size];
-		byte[][] payloads = new byte[size][];
-		List<Integer> decoded = new ArrayList<>(size);
-		for (int i = 0; i < size; i++) {
+		Frame.Item[] reply = new Frame.Item[items.size()];
+		List<Frame.Item> accepted = new ArrayList<>(items.size());
+		List<Object> inputs = new ArrayList<>(items.size());
+		List<Integer> positions = new ArrayList<>(items.size());
+		for (int i = 0; i < items.size(); i++) {
 			Frame.Item item = items.get(i);
+			Object input;
 			try {
-				inputs[i] = this.codec.decode(item.payload(), inputFormat(item.state()), this.stage.inputType());
+				input = this.codec.decode(item.payload(), inputFormat(item.state()), this.stage.inputType());
 			}
 			catch (PayloadDecodingException ex) {
-				fail(status, payloads, i, Flags.BAD_REQUEST, "decoding error: " + ex.getMessage());
+				reply[i] = failed(item, Failure.DECODING_ERROR, new ErrorReport(Failure.DECODING_ERROR.detail(ex.getMessage())));
 				continue;
 			}
 			catch (RuntimeException ex) {
 				// Whatever else a payload provokes in the decoder, it fails this task alone.
 				logger.warn("Stage '" + this.stage.name() + "' could not decode a payload", ex);
-				fail(status, payloads, i, Flags.BAD_REQUEST, "decoding error: the payload could not be decoded");
+				reply[i] = failed(item, Failure.DECODING_ERROR,
+						new ErrorReport(Failure.DECODING_ERROR.detail("the payload could not be decoded")));
 				continue;
 			}
-			if (isValid(item, inputs[i], i, status, payloads)) {
-				decoded.add(i);
+			reply[i] = invalid(item, input);
+			if (reply[i] == null) {
+				accepted.add(item);
+				inputs.add(input);
+				positions.add(i);
 			}
 		}
-		if (!decoded.isEmpty()) {
-			if (this.bean instanceof BatchWorker<?, ?> batchWorker) {
-				forwardBatch(batchWorker, decoded, inputs, items, status, payloads);
-			}
-			else if (this.bean instanceof StreamWorker<?, ?> streamWorker) {
-				for (int i : decoded) {
-					forwardStream(streamWorker, i, inputs, items, events, status, payloads);
-				}
-			}
-			else {
-				for (int i : decoded) {
-					forwardOne((Worker<?, ?>) this.bean, i, inputs, items, status, payloads);
-				}
+		if (!inputs.isEmpty()) {
+			List<Forwarded> outcomes = this.invoker.forward(inputs, (k) -> new Events(accepted.get(k).id(), events));
+			Frame.Item previous = null;
+			for (int k = 0; k < outcomes.size(); k++) {
+				Frame.Item item = accepted.get(k);
+				Forwarded outcome = outcomes.get(k);
+				// A batch's failure is reported (and logged) once, then copied to each of its tasks.
+				boolean sameFailure = k > 0 && outcome.failure() != null && outcome.failure() == outcomes.get(k - 1).failure();
+				previous = sameFailure ? new Frame.Item(item.id(), previous.state(), previous.payload()) : answer(item, outcome);
+				reply[positions.get(k)] = previous;
 			}
 		}
-		List<Frame.Item> reply = new ArrayList<>(size);
-		for (int i = 0; i < size; i++) {
-			reply.add(new Frame.Item(items.get(i).id(), status[i], payloads[i]));
-		}
-		return new Frame(Flags.OK, reply);
+		return new Frame(Flags.OK, List.of(reply));
 	}
 
-	/** Validates an ingress input; an invalid one fails its task alone, with 422. */
-	private boolean isValid(Frame.Item item, Object input, int i, int[] status, byte[][] payloads) {
+	/** An ingress input that fails validation fails its task alone, with 422; {@code null} if valid. */
+	private Frame.Item invalid(Frame.Item item, Object input) {
 		if ((item.state() & Flags.INGRESS) == 0) {
-			return true;
+			return null;
 		}
 		List<FieldError> invalid;
 		try {
@@ -169,93 +150,56 @@ public final class StageRunner {
 		catch (RuntimeException ex) {
 			// A broken constraint (a bug in the application) is not the client's fault.
 			logger.error("Stage '" + this.stage.name() + "' could not validate an input", ex);
-			fail(status, payloads, i, Flags.INTERNAL_ERROR, "inference internal error: the input could not be validated");
-			return false;
+			return failed(item, Failure.INTERNAL_ERROR,
+					new ErrorReport(Failure.INTERNAL_ERROR.detail("the input could not be validated")));
 		}
 		if (invalid.isEmpty()) {
-			return true;
+			return null;
 		}
-		fail(status, payloads, i, Flags.VALIDATION_ERROR,
-				new ErrorReport("request validation error: " + describe(invalid), invalid));
-		return false;
+		return failed(item, Failure.VALIDATION_ERROR,
+				new ErrorReport(Failure.VALIDATION_ERROR.detail(describe(invalid)), invalid));
 	}
 
-	@SuppressWarnings({ "unchecked", "rawtypes" })
-	private void forwardBatch(BatchWorker batchWorker, List<Integer> decoded, Object[] inputs, List<Frame.Item> items,
-			int[] status, byte[][] payloads) {
-		List<Object> batch = new ArrayList<>(decoded.size());
-		decoded.forEach((i) -> batch.add(inputs[i]));
-		List<Object> outputs;
-		try {
-			outputs = batchWorker.forward(batch);
-			checkSize(batch.size(), outputs);
+	private Frame.Item answer(Frame.Item item, Forwarded outcome) {
+		if (outcome.failure() != null) {
+			return failedBy(item, outcome.failure());
 		}
-		catch (Exception ex) {
-			int flag = flagFor(ex);
-			ErrorReport report = reportFor(ex);
-			decoded.forEach((i) -> fail(status, payloads, i, flag, report));
-			return;
+		if (outcome == Forwarded.STREAMED) {
+			return new Frame.Item(item.id(), Flags.OK, new byte[0]);
 		}
-		for (int k = 0; k < decoded.size(); k++) {
-			int i = decoded.get(k);
-			encode(outputs.get(k), items.get(i).state(), i, status, payloads);
-		}
-	}
-
-	@SuppressWarnings({ "unchecked", "rawtypes" })
-	private void forwardOne(Worker worker, int i, Object[] inputs, List<Frame.Item> items, int[] status,
-			byte[][] payloads) {
-		Object output;
-		try {
-			output = worker.forward(inputs[i]);
-		}
-		catch (Exception ex) {
-			fail(status, payloads, i, flagFor(ex), reportFor(ex));
-			return;
-		}
-		encode(output, items.get(i).state(), i, status, payloads);
-	}
-
-	@SuppressWarnings({ "unchecked", "rawtypes" })
-	private void forwardStream(StreamWorker worker, int i, Object[] inputs, List<Frame.Item> items,
-			EventChannel channel, int[] status, byte[][] payloads) {
-		try {
-			worker.forward(inputs[i], new Events(items.get(i).id(), channel));
-		}
-		catch (StreamClosedException ex) {
-			// The client has gone: nobody reads how this stream ended.
-		}
-		catch (Exception ex) {
-			fail(status, payloads, i, flagFor(ex), reportFor(ex));
-			return;
-		}
-		status[i] = Flags.OK;
-		payloads[i] = new byte[0];
-	}
-
-	private void encode(Object output, int state, int i, int[] status, byte[][] payloads) {
-		if (output == null) {
-			fail(status, payloads, i, Flags.INTERNAL_ERROR, "inference internal error: stage '" + this.stage.name()
-					+ "' returned null");
-			return;
+		if (outcome.output() == null) {
+			return failed(item, Failure.INTERNAL_ERROR,
+					new ErrorReport(Failure.INTERNAL_ERROR.detail("stage '" + this.stage.name() + "' returned null")));
 		}
 		try {
-			payloads[i] = this.codec.encode(output, outputFormat(state));
-			status[i] = Flags.OK;
+			return new Frame.Item(item.id(), Flags.OK, this.codec.encode(outcome.output(), outputFormat(item.state())));
 		}
 		catch (RuntimeException ex) {
 			logger.error("Stage '" + this.stage.name() + "' returned an output that cannot be encoded", ex);
-			fail(status, payloads, i, Flags.INTERNAL_ERROR, "inference internal error: the output of stage '"
-					+ this.stage.name() + "' cannot be encoded");
+			return failed(item, Failure.INTERNAL_ERROR, new ErrorReport(
+					Failure.INTERNAL_ERROR.detail("the output of stage '" + this.stage.name() + "' cannot be encoded")));
 		}
 	}
 
-	private void checkSize(int expected, List<?> outputs) {
-		int actual = (outputs != null) ? outputs.size() : 0;
-		if (actual != expected) {
-			throw new ServerException("stage '" + this.stage.name() + "' returned " + actual + " outputs for a batch of "
-					+ expected);
+	/** What the client learns of an exception from {@code forward}. */
+	private Frame.Item failedBy(Frame.Item item, Exception ex) {
+		if (ex instanceof ClientException) {
+			return failed(item, Failure.BAD_REQUEST, new ErrorReport(Failure.BAD_REQUEST.detail(ex.getMessage())));
 		}
+		if (ex instanceof ValidationException invalid) {
+			return failed(item, Failure.VALIDATION_ERROR,
+					new ErrorReport(Failure.VALIDATION_ERROR.detail(ex.getMessage()), invalid.getErrors()));
+		}
+		if (ex instanceof ServerException) {
+			return failed(item, Failure.INTERNAL_ERROR, new ErrorReport(Failure.INTERNAL_ERROR.detail(ex.getMessage())));
+		}
+		// An unexpected exception's message may hold internals: log it here, tell the client less.
+		logger.error("Stage '" + this.stage.name() + "' failed", ex);
+		return failed(item, Failure.INTERNAL_ERROR, new ErrorReport(Failure.INTERNAL_ERROR.detail(null)));
+	}
+
+	private static Frame.Item failed(Frame.Item item, Failure failure, ErrorReport report) {
+		return new Frame.Item(item.id(), failure.flag(), report.toBytes());
 	}
 
 	private static PayloadFormat inputFormat(int state) {
@@ -268,46 +212,12 @@ public final class StageRunner {
 				: PayloadFormat.MSGPACK;
 	}
 
-	private static int flagFor(Exception ex) {
-		if (ex instanceof ClientException) {
-			return Flags.BAD_REQUEST;
-		}
-		if (ex instanceof ValidationException) {
-			return Flags.VALIDATION_ERROR;
-		}
-		return Flags.INTERNAL_ERROR;
-	}
-
-	private ErrorReport reportFor(Exception ex) {
-		if (ex instanceof ClientException) {
-			return new ErrorReport("bad request: " + ex.getMessage());
-		}
-		if (ex instanceof ValidationException invalid) {
-			return new ErrorReport("request validation error: " + ex.getMessage(), invalid.getErrors());
-		}
-		if (ex instanceof ServerException) {
-			return new ErrorReport("inference internal error: " + ex.getMessage());
-		}
-		// An unexpected exception's message may hold internals: log it here, tell the client less.
-		logger.error("Stage '" + this.stage.name() + "' failed", ex);
-		return new ErrorReport("inference internal error");
-	}
-
 	private static String describe(List<FieldError> errors) {
 		StringBuilder detail = new StringBuilder();
 		for (FieldError error : errors) {
 			detail.append((detail.length() > 0) ? "; " : "").append(error.field()).append(' ').append(error.message());
 		}
 		return detail.toString();
-	}
-
-	private static void fail(int[] status, byte[][] payloads, int i, int flag, String detail) {
-		fail(status, payloads, i, flag, new ErrorReport(detail));
-	}
-
-	private static void fail(int[] status, byte[][] payloads, int i, int flag, ErrorReport report) {
-		status[i] = flag;
-		payloads[i] = report.toBytes();
 	}
 
 	/** The events of one task of a streaming stage: JSON, or the text itself for a string. */

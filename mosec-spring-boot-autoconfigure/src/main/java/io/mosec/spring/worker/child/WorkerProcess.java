@@ -164,18 +164,19 @@ public final class WorkerProcess implements SmartLifecycle {
 	private void serveStreams(StageRunner runner) throws IOException {
 		BlockingQueue<Optional<Frame>> batches = new LinkedBlockingQueue<>();
 		Set<Integer> running = ConcurrentHashMap.newKeySet();
-		Set<Integer> cancelled = ConcurrentHashMap.newKeySet();
+		CancellableEvents events = new CancellableEvents((taskId, data) -> this.channel
+			.write(new Frame(Flags.STREAM_EVENT, List.of(new Frame.Item(taskId, Flags.OK, data)))));
 		Thread reader = new Thread(() -> {
 			try {
 				Frame frame;
 				while ((frame = this.channel.read()) != null) {
 					if (frame.flag() == Flags.CANCEL) {
 						// Only tasks of the batch in hand: a late cancel must not stop a later task of the same id.
-						frame.items().stream().map(Frame.Item::id).filter(running::contains).forEach(cancelled::add);
+						frame.items().stream().map(Frame.Item::id).filter(running::contains).forEach(events::cancel);
 					}
 					else {
 						running.clear();
-						cancelled.clear();
+						events.reset();
 						frame.items().forEach((item) -> running.add(item.id()));
 						batches.add(Optional.of(frame));
 					}
@@ -188,19 +189,6 @@ public final class WorkerProcess implements SmartLifecycle {
 		}, "mosec-worker-" + this.stageName + "-" + this.workerId + "-reader");
 		reader.setDaemon(true);
 		reader.start();
-		EventChannel events = new EventChannel() {
-
-			@Override
-			public void send(int taskId, byte[] data) throws IOException {
-				WorkerProcess.this.channel.write(new Frame(Flags.STREAM_EVENT, List.of(new Frame.Item(taskId, Flags.OK, data))));
-			}
-
-			@Override
-			public boolean isOpen(int taskId) {
-				return !cancelled.contains(taskId);
-			}
-
-		};
 		try {
 			Optional<Frame> batch;
 			while ((batch = batches.take()).isPresent()) {

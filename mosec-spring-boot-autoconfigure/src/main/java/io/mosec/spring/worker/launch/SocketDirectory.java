@@ -1,13 +1,10 @@
-package io.mosec.spring.worker;
+package io.mosec.spring.worker.launch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
-import java.util.Set;
 import java.util.stream.Stream;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -17,8 +14,6 @@ import org.springframework.beans.factory.DisposableBean;
  * user can reach a worker; removed when the application stops.
  */
 public final class SocketDirectory implements DisposableBean {
-
-	private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
 	private final Path path;
 
@@ -33,14 +28,12 @@ public final class SocketDirectory implements DisposableBean {
 	public SocketDirectory(Path configured, Path parent) {
 		try {
 			if (configured == null) {
-				this.path = Files.createTempDirectory(parent, "mosec-", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+				this.path = OwnerOnlyDirectory.createTemp(parent, "mosec-");
 				this.created = true;
 			}
 			else {
 				this.created = !Files.isDirectory(configured);
-				Files.createDirectories(configured);
-				Files.setPosixFilePermissions(configured, OWNER_ONLY);
-				this.path = configured;
+				this.path = OwnerOnlyDirectory.create(configured);
 			}
 		}
 		catch (IOException ex) {
@@ -55,8 +48,7 @@ public final class SocketDirectory implements DisposableBean {
 	 * @return the socket path
 	 */
 	public Path socketFor(int index, String name) {
-		String safe = name.replaceAll("[^A-Za-z0-9_-]", "_");
-		return this.path.resolve(index + "-" + safe.substring(0, Math.min(safe.length(), 24)) + ".sock");
+		return this.path.resolve(index + "-" + OwnerOnlyDirectory.safeName(name, 24) + ".sock");
 	}
 
 	public Path path() {

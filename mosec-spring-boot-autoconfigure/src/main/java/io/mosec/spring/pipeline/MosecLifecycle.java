@@ -1,13 +1,13 @@
-package io.mosec.spring.worker;
+package io.mosec.spring.pipeline;
 
 import java.time.Duration;
 
-import io.mosec.spring.pipeline.Pipeline;
 import io.mosec.spring.task.InFlightTable;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.ContextClosedEvent;
@@ -22,10 +22,10 @@ import org.springframework.context.event.ContextClosedEvent;
 public class MosecLifecycle implements SmartLifecycle, ApplicationListener<ContextClosedEvent>, DisposableBean {
 
 	/**
-	 * Before the web server starts ({@code SmartLifecycle.DEFAULT_PHASE - 2048}), and so after it
-	 * stops.
+	 * Before the web server starts, and so after it stops: Boot starts the web server 1024 phases
+	 * below its graceful shutdown, this is 1024 below that.
 	 */
-	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 3072;
+	public static final int PHASE = WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 2048;
 
 	private static final Log logger = LogFactory.getLog(MosecLifecycle.class);
 

@@ -1,4 +1,4 @@
-package io.mosec.spring.worker;
+package io.mosec.spring.worker.launch;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -243,10 +243,6 @@ public final class WorkerLauncher {
 			}
 		}
 		return List.copyOf(known);
-	}
-
-	List<String> launchTarget() {
-		return this.launchTarget;
 	}
 
 }

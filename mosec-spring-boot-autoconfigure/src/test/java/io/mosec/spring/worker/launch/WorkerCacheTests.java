@@ -1,4 +1,4 @@
-package io.mosec.spring.worker;
+package io.mosec.spring.worker.launch;
 
 import java.io.File;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.mosec.spring.worker;
+package io.mosec.spring.worker.launch;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,7 +18,7 @@ import org.apache.commons.logging.LogFactory;
  * path to readiness, and never one of the stage's workers: no serving worker pays for the
  * archive at its start or its stop.
  */
-final class ArchiveTrainer {
+public final class ArchiveTrainer {
 
 	private static final Log logger = LogFactory.getLog(ArchiveTrainer.class);
 
@@ -36,7 +36,7 @@ final class ArchiveTrainer {
 
 	private CompletableFuture<Void> published = CompletableFuture.completedFuture(null);
 
-	ArchiveTrainer(StageDefinition stage, WorkerLauncher launcher, ClassDataArchive archive, Path socket) {
+	public ArchiveTrainer(StageDefinition stage, WorkerLauncher launcher, ClassDataArchive archive, Path socket) {
 		this.stage = stage;
 		this.launcher = launcher;
 		this.archive = archive;
@@ -44,7 +44,7 @@ final class ArchiveTrainer {
 	}
 
 	/** Starts a training worker, unless the archive is there or another one is writing it. */
-	synchronized void startIfNeeded() {
+	public synchronized void startIfNeeded() {
 		if (this.closed || this.process != null) {
 			return;
 		}
@@ -84,7 +84,7 @@ final class ArchiveTrainer {
 	}
 
 	/** Stops a training worker still running; what it wrote is dropped. */
-	void close() {
+	public void close() {
 		CompletableFuture<Void> published;
 		synchronized (this) {
 			this.closed = true;

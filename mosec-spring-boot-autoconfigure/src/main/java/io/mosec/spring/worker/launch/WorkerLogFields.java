@@ -1,4 +1,4 @@
-package io.mosec.spring.worker;
+package io.mosec.spring.worker.launch;
 
 import org.slf4j.MDC;
 
@@ -18,7 +18,7 @@ public final class WorkerLogFields {
 	private WorkerLogFields() {
 	}
 
-	static Runnable setter(String stage, int workerId) {
+	public static Runnable setter(String stage, int workerId) {
 		return () -> {
 			MDC.put(STAGE, stage);
 			MDC.put(WORKER, Integer.toString(workerId));

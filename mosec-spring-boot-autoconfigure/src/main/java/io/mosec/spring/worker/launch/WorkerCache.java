@@ -1,4 +1,4 @@
-package io.mosec.spring.worker;
+package io.mosec.spring.worker.launch;
 
 import java.io.File;
 import java.io.IOException;
@@ -9,8 +9,6 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -18,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -53,14 +50,21 @@ public final class WorkerCache {
 
 	private static final Log logger = LogFactory.getLog(WorkerCache.class);
 
-	private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
-
 	private static final Duration EXTRACT_TIMEOUT = Duration.ofMinutes(2);
 
 	private final Path directory;
 
 	private WorkerCache(Path directory) {
 		this.directory = directory;
+	}
+
+	/**
+	 * Where the cache is unless configured: under {@code java.io.tmpdir}, one per user.
+	 * @return the directory
+	 */
+	public static Path defaultDirectory() {
+		return Path.of(System.getProperty("java.io.tmpdir"),
+				"mosec-cache-" + OwnerOnlyDirectory.safeName(System.getProperty("user.name", "user"), 32));
 	}
 
 	/**
@@ -72,21 +76,8 @@ public final class WorkerCache {
 		// Absolute: workers are given paths inside it, and may not share the server's working directory.
 		Path directory = configured.toAbsolutePath().normalize();
 		try {
-			Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
 			// The JVM trusts what it maps from here: nobody else may have written to it.
-			Path probe = Files.createTempFile(directory, ".owner", ".tmp");
-			try {
-				if (!Files.getOwner(directory).equals(Files.getOwner(probe))) {
-					logger.warn("Workers start without the worker cache: " + directory + " belongs to "
-							+ Files.getOwner(directory).getName() + ", not to this user (mosec.worker.cache.dir)");
-					return null;
-				}
-			}
-			finally {
-				Files.deleteIfExists(probe);
-			}
-			Files.setPosixFilePermissions(directory, OWNER_ONLY);
-			return new WorkerCache(directory);
+			return new WorkerCache(OwnerOnlyDirectory.create(directory));
 		}
 		catch (IOException | UnsupportedOperationException ex) {
 			logger.warn("Workers start without the worker cache: cannot use " + directory + " (mosec.worker.cache.dir): "
@@ -304,8 +295,7 @@ public final class WorkerCache {
 		Path parent = path.getParent();
 		String name = ((parent != null && parent.getFileName() != null) ? parent.getFileName() + "_" : "")
 				+ path.getFileName();
-		String safe = name.replaceAll("[^A-Za-z0-9_.-]", "_");
-		return safe.substring(0, Math.min(safe.length(), 48));
+		return OwnerOnlyDirectory.safeName(name, 48);
 	}
 
 	static String digest(String text) {

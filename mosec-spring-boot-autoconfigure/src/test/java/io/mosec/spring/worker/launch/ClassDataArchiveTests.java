@@ -1,4 +1,4 @@
-package io.mosec.spring.worker;
+package io.mosec.spring.worker.launch;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,8 +50,8 @@ class ClassDataArchiveTests {
 		archive.workerExited(training, 0);
 
 		assertThat(archive.isPublished()).isTrue();
-		assertThat(archive.file().toString()).endsWith(extension);
-		assertThat(archive.optionsForNextWorker()).containsExactly(read + archive.file());
+		assertThat(archive.optionsForNextWorker()).singleElement().asString().startsWith(read).endsWith(extension);
+		assertThat(published(archive)).exists().hasParent(this.archives);
 		assertThat(archive.optionsForTraining()).as("once it is there").isEmpty();
 		assertThat(this.archives).isDirectoryNotContaining("glob:**.tmp");
 	}
@@ -62,8 +62,8 @@ class ClassDataArchiveTests {
 
 		aWorkerWritesItAndExits(archive, 1);
 
-		assertThat(archive.file()).doesNotExist();
-		assertThat(this.archives).isDirectoryNotContaining("glob:**.tmp");
+		assertThat(archive.isPublished()).isFalse();
+		assertThat(this.archives).isDirectoryNotContaining("glob:**.{tmp,jsa,aot}");
 		assertThat(archive.optionsForTraining()).anyMatch((option) -> option.startsWith("-XX:ArchiveClassesAtExit=")
 				|| option.startsWith("-XX:AOTCacheOutput="));
 	}
@@ -72,14 +72,15 @@ class ClassDataArchiveTests {
 	void aRebuiltApplicationGetsAnArchiveOfItsOwnAndTheOldOneGoes() throws IOException {
 		ClassDataArchive before = ClassDataArchive.of(this.archives, this.command, this.command);
 		aWorkerWritesItAndExits(before, 0);
+		Path beforeFile = published(before);
 
 		Files.setLastModifiedTime(Path.of(this.command.get(3)), FileTime.fromMillis(System.currentTimeMillis() + 60_000));
 		ClassDataArchive after = ClassDataArchive.of(this.archives, this.command, this.command);
 
-		assertThat(after.file()).isNotEqualTo(before.file()).doesNotExist();
+		assertThat(after.isPublished()).as("a rebuilt application maps no archive of the old build").isFalse();
 		aWorkerWritesItAndExits(after, 0);
-		assertThat(after.file()).exists();
-		assertThat(before.file()).doesNotExist();
+		assertThat(published(after)).isNotEqualTo(beforeFile).exists();
+		assertThat(beforeFile).doesNotExist();
 	}
 
 	@Test
@@ -87,13 +88,11 @@ class ClassDataArchiveTests {
 		ClassDataArchive small = ClassDataArchive.of(this.archives, this.command, this.command);
 		List<String> moreMemoryCommand = List.of("java", "-Xmx2g", "-cp", this.command.get(3), "com.example.App");
 		ClassDataArchive moreMemory = ClassDataArchive.of(this.archives, moreMemoryCommand, moreMemoryCommand);
-		assertThat(List.of(small.file(), moreMemory.file())).doesNotContainNull().doesNotHaveDuplicates();
-
 		for (ClassDataArchive archive : List.of(small, moreMemory)) {
 			aWorkerWritesItAndExits(archive, 0);
 		}
 
-		assertThat(List.of(small.file(), moreMemory.file())).allMatch(Files::exists);
+		assertThat(List.of(published(small), published(moreMemory))).doesNotHaveDuplicates().allMatch(Files::exists);
 	}
 
 	@Test
@@ -103,19 +102,23 @@ class ClassDataArchiveTests {
 		ClassDataArchive first = ClassDataArchive.of(this.archives, this.command,
 				List.of("java", "-Xmx1g", "-cp", before.toString(), "com.example.App"));
 		aWorkerWritesItAndExits(first, 0);
+		Path firstFile = published(first);
 
 		ClassDataArchive rebuilt = ClassDataArchive.of(this.archives, this.command,
 				List.of("java", "-Xmx1g", "-cp", after.toString(), "com.example.App"));
 		aWorkerWritesItAndExits(rebuilt, 0);
 
-		assertThat(rebuilt.file()).exists();
-		assertThat(first.file()).doesNotExist();
+		assertThat(published(rebuilt)).exists();
+		assertThat(firstFile).doesNotExist();
 	}
 
 	@Test
 	void writesLeftBehindByAServerThatDiedAreRemovedAndThoseOfALiveOneAreNot() throws IOException {
-		Path file = ClassDataArchive.of(this.archives, this.command, this.command, ClassDataArchive.Format.AOT_CACHE).file();
-		String name = file.getFileName().toString().replace(".aot", "");
+		ClassDataArchive archive = ClassDataArchive.of(this.archives, this.command, this.command,
+				ClassDataArchive.Format.AOT_CACHE);
+		// The training option names this server's own write: .<name>.<pid>.aot.tmp
+		String pending = Path.of(writeOption(archive.optionsForTraining())).getFileName().toString();
+		String name = pending.substring(1, pending.indexOf("." + ProcessHandle.current().pid() + "."));
 		Path deadServers = Files.writeString(this.archives.resolve("." + name + ".2147483647.aot.tmp"), "");
 		Path deadServersRecord = Files.writeString(this.archives.resolve("." + name + ".2147483647.aot.tmp.config"), "");
 		Path liveServers = Files.writeString(
@@ -176,12 +179,23 @@ class ClassDataArchiveTests {
 	}
 
 	private static void writeArchive(List<String> writerOptions) throws IOException {
+		Files.write(Path.of(writeOption(writerOptions)), new byte[] { 1, 2, 3 });
+	}
+
+	/** Where the training worker's JVM is told to write. */
+	private static String writeOption(List<String> writerOptions) {
 		String option = writerOptions.stream()
 			.filter((candidate) -> candidate.startsWith("-XX:ArchiveClassesAtExit=")
 					|| candidate.startsWith("-XX:AOTCacheOutput="))
 			.findFirst()
 			.orElseThrow();
-		Files.write(Path.of(option.substring(option.indexOf('=') + 1)), new byte[] { 1, 2, 3 });
+		return option.substring(option.indexOf('=') + 1);
+	}
+
+	/** The archive the next worker maps, as its JVM option names it. */
+	private static Path published(ClassDataArchive archive) {
+		String option = archive.optionsForNextWorker().get(0);
+		return Path.of(option.substring(option.indexOf('=') + 1));
 	}
 
 	private Path jar(String name, String... attributes) throws IOException {

@@ -1,4 +1,4 @@
-package io.mosec.spring.worker;
+package io.mosec.spring.worker.launch;
 
 import java.io.File;
 import java.io.IOException;
@@ -164,11 +164,6 @@ public final class ClassDataArchive {
 				logger.debug("Cannot delete " + this.pending, ex);
 			}
 		}
-	}
-
-	/** The archive's path, or {@code null} for {@link #NONE}. */
-	Path file() {
-		return this.file;
 	}
 
 	/**

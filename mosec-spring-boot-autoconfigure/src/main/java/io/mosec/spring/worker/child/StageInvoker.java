@@ -1,0 +1,168 @@
+package io.mosec.spring.worker.child;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+
+import io.mosec.spring.api.BatchWorker;
+import io.mosec.spring.api.EventSink;
+import io.mosec.spring.api.ServerException;
+import io.mosec.spring.api.StreamClosedException;
+import io.mosec.spring.api.StreamWorker;
+import io.mosec.spring.api.Worker;
+import io.mosec.spring.stage.StageDefinition;
+
+/**
+ * Calls a stage bean's {@code forward} the way its contract ({@code StageDefinition.kind()})
+ * says: one per {@code StageKind}, chosen once, so that a batch never asks again what the bean
+ * is.
+ */
+abstract sealed class StageInvoker {
+
+	/** What {@code forward} made of one input: an output to encode, or what it threw. */
+	record Forwarded(Object output, Exception failure) {
+
+		/** A stream that ended well: its events have gone out already. */
+		static final Forwarded STREAMED = new Forwarded(null, null);
+
+		static Forwarded of(Object output) {
+			return new Forwarded(output, null);
+		}
+
+		static Forwarded failed(Exception failure) {
+			return new Forwarded(null, failure);
+		}
+
+	}
+
+	/**
+	 * The invoker of a stage's bean.
+	 * @param stage the stage, whose kind the bean implements
+	 * @param bean the bean
+	 * @return the invoker
+	 */
+	@SuppressWarnings("unchecked") // The resolver checked the bean's contract and its types.
+	static StageInvoker of(StageDefinition stage, Object bean) {
+		return switch (stage.kind()) {
+			case WORKER -> new One((Worker<Object, Object>) bean);
+			case BATCH_WORKER -> new Batch(stage, (BatchWorker<Object, Object>) bean);
+			case STREAM_WORKER -> new Stream((StreamWorker<Object, Object>) bean);
+		};
+	}
+
+	/**
+	 * The bean's warm-up inputs.
+	 * @return the examples
+	 */
+	abstract List<Object> examples();
+
+	/**
+	 * Runs inputs through {@code forward}.
+	 * @param inputs the decoded inputs, at most the max batch size
+	 * @param events the event sink of each input's task, by position (streaming stages only)
+	 * @return one outcome per input, in order
+	 */
+	abstract List<Forwarded> forward(List<Object> inputs, IntFunction<EventSink<Object>> events);
+
+	/** {@code Worker}: one input at a time; a failure fails its own task. */
+	static final class One extends StageInvoker {
+
+		private final Worker<Object, Object> bean;
+
+		One(Worker<Object, Object> bean) {
+			this.bean = bean;
+		}
+
+		@Override
+		List<Object> examples() {
+			return this.bean.examples();
+		}
+
+		@Override
+		List<Forwarded> forward(List<Object> inputs, IntFunction<EventSink<Object>> events) {
+			List<Forwarded> outcomes = new ArrayList<>(inputs.size());
+			for (Object input : inputs) {
+				try {
+					outcomes.add(Forwarded.of(this.bean.forward(input)));
+				}
+				catch (Exception ex) {
+					outcomes.add(Forwarded.failed(ex));
+				}
+			}
+			return outcomes;
+		}
+
+	}
+
+	/** {@code BatchWorker}: the whole batch at once; a failure fails every task of it. */
+	static final class Batch extends StageInvoker {
+
+		private final StageDefinition stage;
+
+		private final BatchWorker<Object, Object> bean;
+
+		Batch(StageDefinition stage, BatchWorker<Object, Object> bean) {
+			this.stage = stage;
+			this.bean = bean;
+		}
+
+		@Override
+		List<Object> examples() {
+			return this.bean.examples();
+		}
+
+		@Override
+		List<Forwarded> forward(List<Object> inputs, IntFunction<EventSink<Object>> events) {
+			List<Object> outputs;
+			try {
+				outputs = this.bean.forward(inputs);
+				int actual = (outputs != null) ? outputs.size() : 0;
+				if (actual != inputs.size()) {
+					throw new ServerException("stage '" + this.stage.name() + "' returned " + actual
+							+ " outputs for a batch of " + inputs.size());
+				}
+			}
+			catch (Exception ex) {
+				return inputs.stream().map((input) -> Forwarded.failed(ex)).toList();
+			}
+			return outputs.stream().map(Forwarded::of).toList();
+		}
+
+	}
+
+	/** {@code StreamWorker}: one input at a time, its events sent as they come. */
+	static final class Stream extends StageInvoker {
+
+		private final StreamWorker<Object, Object> bean;
+
+		Stream(StreamWorker<Object, Object> bean) {
+			this.bean = bean;
+		}
+
+		@Override
+		List<Object> examples() {
+			return this.bean.examples();
+		}
+
+		@Override
+		List<Forwarded> forward(List<Object> inputs, IntFunction<EventSink<Object>> events) {
+			List<Forwarded> outcomes = new ArrayList<>(inputs.size());
+			for (int i = 0; i < inputs.size(); i++) {
+				try {
+					this.bean.forward(inputs.get(i), events.apply(i));
+					outcomes.add(Forwarded.STREAMED);
+				}
+				catch (StreamClosedException ex) {
+					// The client has gone: nobody reads how this stream ended.
+					outcomes.add(Forwarded.STREAMED);
+				}
+				catch (Exception ex) {
+					outcomes.add(Forwarded.failed(ex));
+				}
+			}
+			return outcomes;
+		}
+
+	}
+
+}
