@@ -74,6 +74,69 @@ class PipelineTests {
 		assertThat(this.pool.running).hasSize(2);
 	}
 
+	@Test
+	void answersATaskAtItsRoutesLastStageWithThatStagesOutput() {
+		this.pipeline.start();
+		Task task = task();
+		this.pipeline.submit(task);
+		this.pool.answerFirst();
+		assertThat(task.result().block(Duration.ofSeconds(1))).satisfies((result) -> {
+			assertThat(result.status()).isEqualTo(200);
+			assertThat(result.body()).asString().isEqualTo("{}");
+		});
+	}
+
+	@Test
+	void handsATaskToTheNextStageOfItsRouteWithTheOutputOfTheFirst() {
+		StageDefinition second = new StageDefinition("second", "second", Object.class, 1, 1, 1, Duration.ofMillis(1),
+				Duration.ofSeconds(10), StageKind.WORKER, Object.class, Object.class, List.of(), List.of());
+		HeldPool secondPool = new HeldPool(second);
+		Pipeline twoStages = new Pipeline(List.of(this.pool, secondPool), PipelineListener.NONE);
+		twoStages.start();
+		try {
+			Task task = new Task(1, new RouteDefinition("/two", List.of(this.stage, second)), "{}".getBytes(),
+					PayloadFormat.JSON, PayloadFormat.JSON, Runnable::run);
+			twoStages.submit(task);
+			this.pool.answerFirst();
+			assertThat(task.isDone()).as("after its first stage").isFalse();
+			assertThat(secondPool.running).singleElement()
+				.satisfies((held) -> assertThat(held.batch().items().get(0).payload()).asString().isEqualTo("{}"));
+			secondPool.answerFirst();
+			assertThat(task.result().block(Duration.ofSeconds(1)).status()).isEqualTo(200);
+		}
+		finally {
+			twoStages.stop();
+		}
+	}
+
+	@Test
+	void failsEveryTaskOfABatchWhoseReplyHasTheWrongNumberOfItems() {
+		this.pipeline.start();
+		Task first = task();
+		this.pipeline.submit(first);
+		Held held = this.pool.running.remove(0);
+		held.reply().tryEmitValue(new WorkerReply(1, new Frame(0, List.of()), 0));
+		assertThat(first.result().block(Duration.ofSeconds(1))).satisfies((result) -> {
+			assertThat(result.status()).isEqualTo(500);
+			assertThat(result.detail()).isEqualTo("inference internal error: malformed reply");
+		});
+	}
+
+	@Test
+	void answersTasksStillQueuedWhenItStopsWith503() {
+		this.pipeline.start();
+		this.pipeline.submit(task());
+		this.pipeline.submit(task());
+		Task queued = task();
+		this.pipeline.submit(queued);
+		assertThat(queued.isDone()).isFalse();
+		this.pipeline.stop();
+		assertThat(queued.result().block(Duration.ofSeconds(1))).satisfies((result) -> {
+			assertThat(result.status()).isEqualTo(503);
+			assertThat(result.detail()).isEqualTo("service unavailable: stage 'echo' has stopped");
+		});
+	}
+
 	private Task task() {
 		return new Task(++this.nextId, this.route, "{}".getBytes(), PayloadFormat.JSON, PayloadFormat.JSON, Runnable::run);
 	}

@@ -17,8 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Steady load for a bounded time ({@link Reliability#soak()}): resident memory and open file
- * descriptors of the server and of each worker, sampled from {@code /proc}, must not creep.
+ * Steady load for a bounded time ({@link Reliability#soak()}): open file descriptors of the server
+ * and of each worker, sampled from {@code /proc}, must not creep; resident memory is reported and
+ * must stay within a bound that a leak breaks but heap sizing does not (every JVM here runs with
+ * {@code -Xmx256m}: twice the post-warm-up size plus 64 MB).
  */
 class SoakTests {
 
@@ -59,6 +61,9 @@ class SoakTests {
 				long[] last = series.get(series.size() - 1);
 				long maxFiles = series.stream().mapToLong((sample) -> sample[1]).max().orElseThrow();
 				assertThat(last[1] - first[1]).as("open files of the " + process.getKey()).isLessThanOrEqualTo(8);
+				long maxResidentKb = series.stream().mapToLong((sample) -> sample[0]).max().orElseThrow();
+				assertThat(maxResidentKb).as("resident kB of the " + process.getKey())
+					.isLessThanOrEqualTo(2 * first[0] + 64 * 1024);
 				Reliability.figure("soak " + soak.toMinutes() + " min " + soak.toSecondsPart() + " s, " + load.total()
 						+ " requests", process.getKey(), "RSS " + first[0] / 1024 + " -> " + last[0] / 1024 + " MB ("
 								+ percent(first[0], last[0]) + "), open files " + first[1] + " -> " + last[1] + " (max "

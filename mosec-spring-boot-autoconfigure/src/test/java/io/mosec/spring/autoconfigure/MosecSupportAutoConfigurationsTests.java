@@ -1,0 +1,88 @@
+package io.mosec.spring.autoconfigure;
+
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.mosec.spring.actuate.MosecHealthIndicator;
+import io.mosec.spring.actuate.MosecMetrics;
+import io.mosec.spring.actuate.MosecStageMetrics;
+import io.mosec.spring.openapi.RouteDocumentation;
+import io.mosec.spring.pipeline.Pipeline;
+import io.mosec.spring.worker.child.WorkerMain;
+import io.mosec.spring.worker.child.WorkerProcess;
+import org.junit.jupiter.api.Test;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The auto-configurations around the runtime (health, metrics, API docs, the worker side): each
+ * applies with what it needs, and backs off without it, as Boot's own do.
+ */
+class MosecSupportAutoConfigurationsTests {
+
+	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(MosecAutoConfiguration.class, MosecHealthAutoConfiguration.class,
+				MosecMetricsAutoConfiguration.class, MosecOpenApiAutoConfiguration.class,
+				MosecWorkerAutoConfiguration.class))
+		.withUserConfiguration(MosecAutoConfigurationTests.TwoStages.class)
+		.withPropertyValues("mosec.worker.mode=thread");
+
+	@Test
+	void reportsHealthMetricsAndApiDocsOfAServer() {
+		this.runner.run((context) -> assertThat(context).hasNotFailed()
+			.hasSingleBean(MosecHealthIndicator.class)
+			.hasSingleBean(MosecMetrics.class)
+			.hasSingleBean(MosecStageMetrics.class)
+			.hasSingleBean(RouteDocumentation.class)
+			.doesNotHaveBean(WorkerProcess.class));
+	}
+
+	@Test
+	void leavesOutAHealthIndicatorThatIsDisabled() {
+		this.runner.withPropertyValues("management.health.mosec.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(MosecHealthIndicator.class)
+				.hasSingleBean(MosecMetrics.class));
+	}
+
+	@Test
+	void leavesOutHealthWithoutActuator() {
+		this.runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(MosecHealthIndicator.class));
+	}
+
+	@Test
+	void leavesOutMetricsWithoutMicrometer() {
+		this.runner.withClassLoader(new FilteredClassLoader(MeterBinder.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(MosecMetrics.class)
+				.doesNotHaveBean(MosecStageMetrics.class)
+				.hasSingleBean(Pipeline.class));
+	}
+
+	@Test
+	void leavesOutApiDocsWithoutSpringdoc() {
+		this.runner.withClassLoader(new FilteredClassLoader(OpenApiCustomizer.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RouteDocumentation.class));
+	}
+
+	@Test
+	void runsNoServerSideInAWorker() {
+		// The worker side itself would connect to a socket at start: it has tests of its own.
+		new ReactiveWebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(MosecAutoConfiguration.class, MosecHealthAutoConfiguration.class,
+					MosecMetricsAutoConfiguration.class, MosecOpenApiAutoConfiguration.class))
+			.withUserConfiguration(MosecAutoConfigurationTests.TwoStages.class)
+			.withPropertyValues(WorkerMain.ROLE_PROPERTY + "=worker")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(Pipeline.class)
+				.doesNotHaveBean(MosecHealthIndicator.class)
+				.doesNotHaveBean(MosecMetrics.class)
+				.doesNotHaveBean(RouteDocumentation.class));
+	}
+
+}
