@@ -11,6 +11,23 @@ final class Report {
 
 	private final StringBuilder text = new StringBuilder();
 
+	/** The heading: the machine, the JVM, wrk, and how every run was made. */
+	void header(Servers servers) throws java.io.IOException, InterruptedException {
+		this.text.append("# Benchmarks\n\n");
+		this.text.append("Measured by `mosec-benchmarks/run.sh` on ").append(java.time.LocalDate.now()).append(": ")
+			.append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+			.append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
+			.append(", ").append(servers.command("wrk", "--version").lines().findFirst().orElse("wrk").trim()).append(".\n\n");
+		this.text.append("Every load run is `wrk -t1 -c<connections> -d").append(servers.runTime.toSeconds())
+			.append("s --latency` against 127.0.0.1 after a ").append(servers.warmUp.toSeconds())
+			.append(" s warm-up (").append(servers.rewarm.toSeconds())
+			.append(" s for a server that has run load already); the row shows the median of ").append(servers.repeats)
+			.append(" runs (by throughput). Ratios compare with the baseline measured in the same run. "
+					+ "wrk shares the 2 cores with the server, as a client on the same machine would. "
+					+ "CPU stolen is the share of the machine's CPU time the hypervisor gave elsewhere during "
+					+ "the measured runs: a row with stolen time was measured on a slower machine.\n");
+	}
+
 	Report append(Object part) {
 		this.text.append(part);
 		return this;

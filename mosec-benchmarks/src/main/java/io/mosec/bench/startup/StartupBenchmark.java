@@ -2,13 +2,6 @@ package io.mosec.bench.startup;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.net.http.HttpClient;
-import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,11 +12,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import io.mosec.bench.BenchmarkRunner;
+import io.mosec.bench.Servers;
 import io.mosec.testing.ServerJvm;
 
 import org.springframework.util.FileSystemUtils;
@@ -37,8 +28,6 @@ import org.springframework.util.FileSystemUtils;
  */
 public final class StartupBenchmark {
 
-	private static final Pattern READY = Pattern
-		.compile("Stage '([^']+)' worker (\\d+) ready \\(pid (\\d+), (\\d+) ms after launch\\)");
 
 	private static final String ECHO_BODY = "{\"input\":\"ready?\"}";
 
@@ -59,8 +48,6 @@ public final class StartupBenchmark {
 	private final Path sampleJar;
 
 	private final Consumer<Process> started;
-
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	private final StringBuilder report = new StringBuilder();
 
@@ -85,6 +72,28 @@ public final class StartupBenchmark {
 		this.floorClasspath = benchmarkClasses.toAbsolutePath() + File.pathSeparator + floorClasspath;
 		this.sampleJar = sampleJar.toAbsolutePath();
 		this.started = started;
+	}
+
+	/**
+	 * The benchmark of this build, from what {@code mosec-benchmarks/run.sh} built.
+	 * @param work where its logs and caches go
+	 * @param java the {@code java} to run
+	 * @param sampleJar the sample's fat jar
+	 * @param started told of every process started
+	 * @return the benchmark
+	 * @throws IOException if the build's classpaths cannot be read
+	 */
+	public static StartupBenchmark ofThisBuild(Path work, String java, Path sampleJar, Consumer<Process> started)
+			throws IOException {
+		Path echoApp = Path.of("mosec-echo-app", "target");
+		String echoClasspath = echoApp.resolve("classes").toAbsolutePath() + File.pathSeparator
+				+ Files.readString(echoApp.resolve("classpath.txt")).trim();
+		String benchmarkClasspath = Files.readString(Path.of("mosec-benchmarks", "target", "classpath.txt")).trim();
+		return new StartupBenchmark(Files.createDirectories(work.resolve("startup")), java,
+				echoApp.resolve("mosec-echo-app-0.1.0-SNAPSHOT-exec.jar"), echoClasspath,
+				Path.of("mosec-benchmarks", "target", "classes"), jarsNamed(benchmarkClasspath, "jackson-core-2",
+						"jackson-databind-2", "jackson-annotations-2", "msgpack-core", "jackson-dataformat-msgpack"),
+				sampleJar, started);
 	}
 
 	/**
@@ -113,7 +122,7 @@ public final class StartupBenchmark {
 		List<String> lone = List.of("--mosec.routes[0].path=/echo", "--mosec.routes[0].stages=echo",
 				"--mosec.stages.echo.num=1");
 
-		Floor floor = floor();
+		Measured floor = FloorProcess.measure(this.java, this.floorClasspath, this.work, this.started);
 		this.report.append("A lone trivial worker (one stage, `num: 1`), from launching it to its connection after "
 				+ "warm-up (the server's log), and the CPU it used until then (user and system, from /proc). "
 				+ "*Cache off*: `mosec.worker.cache.enabled=false`, as before this cache existed. *Cold*: an empty "
@@ -127,14 +136,14 @@ public final class StartupBenchmark {
 			Path cache = this.work.resolve("cache-" + all.size());
 			FileSystemUtils.deleteRecursively(cache);
 			Measured off;
-			try (Server server = start("off", path.getValue(), "/echo", ECHO_BODY,
+			try (StartupServer server = start("off", path.getValue(), "/echo", ECHO_BODY,
 					concat(lone, List.of("--mosec.worker.cache.enabled=false")))) {
 				off = server.worker();
 			}
 			Measured cold;
 			Measured restart;
 			List<String> cached = concat(lone, List.of("--mosec.worker.cache.dir=" + cache));
-			try (Server server = start("cold", path.getValue(), "/echo", ECHO_BODY, cached)) {
+			try (StartupServer server = start("cold", path.getValue(), "/echo", ECHO_BODY, cached)) {
 				cold = server.worker();
 				server.awaitTrained();
 				restart = server.restartAfterKill();
@@ -142,11 +151,11 @@ public final class StartupBenchmark {
 			// The median of three warm starts: the goals compare paths within 10 %, closer than one start's noise.
 			List<Measured> warmStarts = new ArrayList<>();
 			for (int i = 0; i < 3; i++) {
-				try (Server server = start("warm", path.getValue(), "/echo", ECHO_BODY, cached)) {
+				try (StartupServer server = start("warm", path.getValue(), "/echo", ECHO_BODY, cached)) {
 					warmStarts.add(server.worker());
 				}
 			}
-			warmStarts.sort((a, b) -> Long.compare(a.millis, b.millis));
+			warmStarts.sort((a, b) -> Long.compare(a.millis(), b.millis()));
 			Measured next = warmStarts.get(1);
 			warm.put(path.getKey(), next);
 			all.put(path.getKey(), new Measured[] { off, cold, restart, next });
@@ -162,12 +171,12 @@ public final class StartupBenchmark {
 		// starts it beside an idle server, so that column is the worker's own cost.
 		goal("every launch path ready within 1.1x of the best (warm start)", worstRatio(warmStarts), 1.1);
 		goal("every launch path ready within 1.1x of the best (restart)", worstRatio(restarts), 1.1);
-		goal("the best launch path within 3x of the floor (warm start)", best(warmStarts).millis / (double) floor.millis,
+		goal("the best launch path within 3x of the floor (warm start)", best(warmStarts).millis() / (double) floor.millis(),
 				3.0);
-		goal("the best launch path within 3x of the floor (restart)", best(restarts).millis / (double) floor.millis,
+		goal("the best launch path within 3x of the floor (restart)", best(restarts).millis() / (double) floor.millis(),
 				3.0);
 		double worstRestart = all.values().stream()
-			.mapToDouble((measured) -> (double) measured[2].millis / measured[1].millis).max().orElseThrow();
+			.mapToDouble((measured) -> (double) measured[2].millis() / measured[1].millis()).max().orElseThrow();
 		goal("a killed lone worker ready again within 1.3x of its own cold start (worst path)", worstRestart, 1.3);
 		this.report.append("\n");
 
@@ -194,7 +203,7 @@ public final class StartupBenchmark {
 		FileSystemUtils.deleteRecursively(cache);
 		List<Long> threadStarts = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
-			try (Server server = start("thread", target, path, body,
+			try (StartupServer server = start("thread", target, path, body,
 					concat(arguments, List.of("--mosec.worker.mode=thread")))) {
 				threadStarts.add(server.readyMillis);
 			}
@@ -203,13 +212,13 @@ public final class StartupBenchmark {
 		long thread = threadStarts.get(1);
 		List<String> cached = concat(arguments, List.of("--mosec.worker.cache.dir=" + cache));
 		long cold;
-		try (Server server = start("process-cold", target, path, body, cached)) {
+		try (StartupServer server = start("process-cold", target, path, body, cached)) {
 			cold = server.readyMillis;
 			server.awaitTrained();
 		}
 		List<Long> warmStarts = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
-			try (Server server = start("process-warm", target, path, body, cached)) {
+			try (StartupServer server = start("process-warm", target, path, body, cached)) {
 				warmStarts.add(server.readyMillis);
 			}
 		}
@@ -221,37 +230,7 @@ public final class StartupBenchmark {
 		return ratio;
 	}
 
-	private Floor floor() throws Exception {
-		List<Floor> runs = new ArrayList<>();
-		for (int i = 0; i < 3; i++) {
-			Path socket = this.work.resolve("floor.sock");
-			Files.deleteIfExists(socket);
-			try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-				server.bind(UnixDomainSocketAddress.of(socket));
-				long launched = System.nanoTime();
-				Process process = new ProcessBuilder(this.java, "-XX:CompileThresholdScaling=5", "-cp",
-						this.floorClasspath, FloorProcess.class.getName(), socket.toString())
-					.redirectErrorStream(true)
-					.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-					.start();
-				this.started.accept(process);
-				try (SocketChannel channel = server.accept()) {
-					long millis = (System.nanoTime() - launched) / 1_000_000;
-					ByteBuffer cpu = ByteBuffer.allocate(8);
-					while (cpu.hasRemaining() && channel.read(cpu) >= 0) {
-						// Until the 8 bytes of its CPU time are in.
-					}
-					runs.add(new Floor(millis, cpu.flip().getLong() / 1e9));
-				}
-				process.waitFor(10, TimeUnit.SECONDS);
-			}
-		}
-		// The median of three: the floor is a single short JVM, easily disturbed.
-		runs.sort((a, b) -> Long.compare(a.millis, b.millis));
-		return runs.get(1);
-	}
-
-	private Server start(String name, List<String> target, String path, String body, List<String> arguments)
+	private StartupServer start(String name, List<String> target, String path, String body, List<String> arguments)
 			throws Exception {
 		int port = ServerJvm.freePort();
 		List<String> command = new ArrayList<>(List.of(this.java, "-Xmx1g"));
@@ -263,21 +242,21 @@ public final class StartupBenchmark {
 		System.out.println("Starting " + name + ": " + String.join(" ", target.subList(0, Math.min(2, target.size())))
 				.replaceAll("(.{100}).*", "$1..."));
 		long launched = System.nanoTime();
-		ServerJvm jvm = ServerJvm.start(name, command, log, BenchmarkRunner.FIRST_ANSWER,
+		ServerJvm jvm = ServerJvm.start(name, command, log, Servers.FIRST_ANSWER,
 				ServerJvm.answers(port, path, body));
 		this.started.accept(jvm.process());
-		Server server = new Server(jvm.process(), log);
+		StartupServer server = new StartupServer(jvm.process(), log);
 		server.readyMillis = (System.nanoTime() - launched) / 1_000_000;
 		return server;
 	}
 
 	private static Measured best(List<Measured> starts) {
-		return starts.stream().min((a, b) -> Long.compare(a.millis, b.millis)).orElseThrow();
+		return starts.stream().min((a, b) -> Long.compare(a.millis(), b.millis())).orElseThrow();
 	}
 
 	private static double worstRatio(List<Measured> starts) {
 		Measured best = best(starts);
-		return starts.stream().mapToDouble((measured) -> (double) measured.millis / best.millis).max().orElseThrow();
+		return starts.stream().mapToDouble((measured) -> (double) measured.millis() / best.millis()).max().orElseThrow();
 	}
 
 	private void goal(String goal, double measured, double target) {
@@ -291,120 +270,8 @@ public final class StartupBenchmark {
 		return all;
 	}
 
-	/** CPU seconds (user and system) a process has used, from /proc; NaN once it has gone. */
-	static double cpuSeconds(long pid) {
-		try {
-			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-			// utime and stime, in clock ticks of 10 ms (Linux's USER_HZ of 100).
-			return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
-		}
-		catch (IOException | RuntimeException ex) {
-			return Double.NaN;
-		}
-	}
-
-	/** A worker's start: time from launch to ready, and its CPU until then. */
-	record Measured(long millis, double cpu) {
-
-		@Override
-		public String toString() {
-			return String.format(Locale.ROOT, "%,d ms, %.2f s CPU", this.millis, this.cpu);
-		}
-
-	}
-
-	/** The floor's start, as {@link Measured}. */
-	record Floor(long millis, double cpu) {
-
-		@Override
-		public String toString() {
-			return String.format(Locale.ROOT, "%,d ms, %.2f s CPU", this.millis, this.cpu);
-		}
-
-	}
-
-	/** A server under test; closing it sends SIGTERM, then kills whatever is left. */
-	private static final class Server implements AutoCloseable {
-
-		private final Process process;
-
-		private final Path log;
-
-		private long readyMillis;
-
-		Server(Process process, Path log) {
-			this.process = process;
-			this.log = log;
-		}
-
-		/** The first ready worker's start, its CPU read now. */
-		Measured worker() throws IOException {
-			Matcher ready = READY.matcher(Files.readString(this.log));
-			if (!ready.find()) {
-				throw new IllegalStateException("no worker ready in " + this.log);
-			}
-			return new Measured(Long.parseLong(ready.group(4)), cpuSeconds(Long.parseLong(ready.group(3))));
-		}
-
-		/** Waits until the training worker has written the class data archive (up to 2 minutes). */
-		void awaitTrained() throws Exception {
-			long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-			while (!Files.readString(this.log).contains("trained its workers' class data archive")) {
-				if (System.nanoTime() > deadline) {
-					throw new IllegalStateException("no class data archive trained; see " + this.log);
-				}
-				Thread.sleep(100);
-			}
-		}
-
-		/** Kills the first worker with SIGKILL and measures its replacement's start. */
-		Measured restartAfterKill() throws Exception {
-			Matcher first = READY.matcher(Files.readString(this.log));
-			first.find();
-			long victim = Long.parseLong(first.group(3));
-			int before = count(READY.matcher(Files.readString(this.log)));
-			ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
-			long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-			while (true) {
-				Matcher ready = READY.matcher(Files.readString(this.log));
-				List<String[]> lines = new ArrayList<>();
-				while (ready.find()) {
-					lines.add(new String[] { ready.group(3), ready.group(4) });
-				}
-				if (lines.size() > before) {
-					String[] last = lines.get(lines.size() - 1);
-					return new Measured(Long.parseLong(last[1]), cpuSeconds(Long.parseLong(last[0])));
-				}
-				if (System.nanoTime() > deadline) {
-					throw new IllegalStateException("no worker ready again after the kill; see " + this.log);
-				}
-				Thread.sleep(20);
-			}
-		}
-
-		private static int count(Matcher matcher) {
-			int count = 0;
-			while (matcher.find()) {
-				count++;
-			}
-			return count;
-		}
-
-		@Override
-		public void close() throws InterruptedException {
-			List<ProcessHandle> descendants = this.process.toHandle().descendants().toList();
-			this.process.destroy();
-			if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
-				this.process.destroyForcibly();
-			}
-			descendants.forEach(ProcessHandle::destroyForcibly);
-		}
-
-	}
-
 	/** The jars of a classpath whose file names start with one of {@code prefixes}. */
-	public static String jarsNamed(String classpath, String... prefixes) {
+	static String jarsNamed(String classpath, String... prefixes) {
 		return String.join(File.pathSeparator, Stream.of(classpath.split(File.pathSeparator))
 			.filter((entry) -> Stream.of(prefixes).anyMatch((prefix) -> Path.of(entry).getFileName().toString()
 				.startsWith(prefix)))

@@ -133,9 +133,14 @@ public final class ProcessWorkerPool implements WorkerPool {
 		int live = 0;
 		Map<Integer, Long> ready = new LinkedHashMap<>();
 		for (WorkerSlot slot : this.slots) {
-			live += slot.isLive() ? 1 : 0;
-			if (slot.isReady()) {
-				ready.put(slot.id, slot.process.pid());
+			// One read of each: a restart may replace them while this runs.
+			Process process = slot.process;
+			WorkerConnection connection = slot.connection;
+			if (process != null && process.isAlive()) {
+				live++;
+				if (connection != null && connection.process() == process) {
+					ready.put(slot.id, process.pid());
+				}
 			}
 		}
 		return new PoolStatus(this.slots.size(), live, ready.size(), this.supervisor.restarts(), ready);

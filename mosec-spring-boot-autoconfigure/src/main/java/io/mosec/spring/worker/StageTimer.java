@@ -3,8 +3,8 @@ package io.mosec.spring.worker;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import io.netty.util.HashedWheelTimer;
 import io.mosec.spring.support.DaemonThreads;
+import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
 
 /**
@@ -16,7 +16,7 @@ import io.netty.util.Timeout;
  * wheel, made for exactly this, only queues a timeout or its cancellation and looks at them on
  * its next tick, so a timeout fires up to one tick late.
  */
-public final class StageTimer implements AutoCloseable {
+public final class StageTimer implements Exchanges.Timeouts, AutoCloseable {
 
 	/** How late a stage timeout may fire. */
 	static final Duration TICK = Duration.ofMillis(10);
@@ -34,7 +34,8 @@ public final class StageTimer implements AutoCloseable {
 	 * @param delay the delay
 	 * @return cancels the command unless it has run
 	 */
-	Runnable schedule(Runnable command, Duration delay) {
+	@Override
+	public Runnable schedule(Runnable command, Duration delay) {
 		Timeout timeout = this.wheel.newTimeout((expired) -> command.run(), delay.toNanos(), TimeUnit.NANOSECONDS);
 		return timeout::cancel;
 	}

@@ -29,16 +29,4 @@ final class WorkerSlot {
 		this.nextDelay = firstDelay;
 	}
 
-	/** Whether this slot's current process has said hello and takes batches. */
-	boolean isReady() {
-		Process process = this.process;
-		WorkerConnection connection = this.connection;
-		return process != null && process.isAlive() && connection != null && connection.process() == process;
-	}
-
-	boolean isLive() {
-		Process process = this.process;
-		return process != null && process.isAlive();
-	}
-
 }

@@ -64,8 +64,36 @@ abstract sealed class StageInvoker {
 	 */
 	abstract List<Forwarded> forward(List<Object> inputs, IntFunction<EventSink<Object>> events);
 
-	/** {@code Worker}: one input at a time; a failure fails its own task. */
-	static final class One extends StageInvoker {
+	/** The contracts that take one input at a time: a failure fails that input's task alone. */
+	abstract static sealed class OneByOne extends StageInvoker {
+
+		/**
+		 * Runs one input.
+		 * @param input the input
+		 * @param events its task's events
+		 * @return what came of it
+		 * @throws Exception what {@code forward} threw
+		 */
+		abstract Forwarded forwardOne(Object input, EventSink<Object> events) throws Exception;
+
+		@Override
+		final List<Forwarded> forward(List<Object> inputs, IntFunction<EventSink<Object>> events) {
+			List<Forwarded> outcomes = new ArrayList<>(inputs.size());
+			for (int i = 0; i < inputs.size(); i++) {
+				try {
+					outcomes.add(forwardOne(inputs.get(i), events.apply(i)));
+				}
+				catch (Exception ex) {
+					outcomes.add(Forwarded.failed(ex));
+				}
+			}
+			return outcomes;
+		}
+
+	}
+
+	/** {@code Worker}. */
+	static final class One extends OneByOne {
 
 		private final Worker<Object, Object> bean;
 
@@ -79,17 +107,8 @@ abstract sealed class StageInvoker {
 		}
 
 		@Override
-		List<Forwarded> forward(List<Object> inputs, IntFunction<EventSink<Object>> events) {
-			List<Forwarded> outcomes = new ArrayList<>(inputs.size());
-			for (Object input : inputs) {
-				try {
-					outcomes.add(Forwarded.of(this.bean.forward(input)));
-				}
-				catch (Exception ex) {
-					outcomes.add(Forwarded.failed(ex));
-				}
-			}
-			return outcomes;
+		Forwarded forwardOne(Object input, EventSink<Object> events) throws Exception {
+			return Forwarded.of(this.bean.forward(input));
 		}
 
 	}
@@ -130,8 +149,8 @@ abstract sealed class StageInvoker {
 
 	}
 
-	/** {@code StreamWorker}: one input at a time, its events sent as they come. */
-	static final class Stream extends StageInvoker {
+	/** {@code StreamWorker}: its events are sent as they come. */
+	static final class Stream extends OneByOne {
 
 		private final StreamWorker<Object, Object> bean;
 
@@ -145,22 +164,14 @@ abstract sealed class StageInvoker {
 		}
 
 		@Override
-		List<Forwarded> forward(List<Object> inputs, IntFunction<EventSink<Object>> events) {
-			List<Forwarded> outcomes = new ArrayList<>(inputs.size());
-			for (int i = 0; i < inputs.size(); i++) {
-				try {
-					this.bean.forward(inputs.get(i), events.apply(i));
-					outcomes.add(Forwarded.STREAMED);
-				}
-				catch (StreamClosedException ex) {
-					// The client has gone: nobody reads how this stream ended.
-					outcomes.add(Forwarded.STREAMED);
-				}
-				catch (Exception ex) {
-					outcomes.add(Forwarded.failed(ex));
-				}
+		Forwarded forwardOne(Object input, EventSink<Object> events) throws Exception {
+			try {
+				this.bean.forward(input, events);
 			}
-			return outcomes;
+			catch (StreamClosedException ex) {
+				// The client has gone: nobody reads how this stream ended.
+			}
+			return Forwarded.STREAMED;
 		}
 
 	}

@@ -2,7 +2,6 @@ package io.mosec.spring.worker.launch;
 
 import java.io.File;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -42,7 +40,7 @@ public final class ClassDataArchive {
 	private static final List<String> OWN_CDS_OPTIONS = List.of("-XX:SharedArchiveFile", "-XX:ArchiveClassesAtExit",
 			"-XX:+AutoCreateSharedArchive", "-Xshare:", "-XX:AOTCache", "-XX:AOTMode", "-XX:AOTConfiguration");
 
-	private final Format format;
+	private final ClassDataFormat format;
 
 	private final Path file;
 
@@ -53,7 +51,7 @@ public final class ClassDataArchive {
 	/** The options of the worker that is writing the archive now, if one is. */
 	private List<String> writer;
 
-	private ClassDataArchive(Format format, Path file, Path pending, String launchPrefix) {
+	private ClassDataArchive(ClassDataFormat format, Path file, Path pending, String launchPrefix) {
 		this.format = format;
 		this.file = file;
 		this.pending = pending;
@@ -71,10 +69,10 @@ public final class ClassDataArchive {
 	 * @return the archive
 	 */
 	public static ClassDataArchive of(Path directory, List<String> identity, List<String> command) {
-		return of(directory, identity, command, Format.ofThisJvm());
+		return of(directory, identity, command, ClassDataFormat.ofThisJvm());
 	}
 
-	static ClassDataArchive of(Path directory, List<String> identity, List<String> command, Format format) {
+	static ClassDataArchive of(Path directory, List<String> identity, List<String> command, ClassDataFormat format) {
 		if (directory == null) {
 			return NONE;
 		}
@@ -257,63 +255,6 @@ public final class ClassDataArchive {
 			}
 		}
 		return version.toString();
-	}
-
-	/**
-	 * How the JVM writes and maps an archive.
-	 */
-	enum Format {
-
-		/**
-		 * JDK 25 and later: an AOT cache, which also holds classes linked and ready, about a quarter
-		 * faster still, and the method profiles of the training run, so it trains with the full JIT.
-		 */
-		AOT_CACHE("AOTCacheOutput", "-XX:AOTCache=", ".aot", "-Xlog:cds=error,aot=error", List.of()),
-
-		/**
-		 * JDK 13 and later: a dynamic CDS archive on top of the JDK's own. It holds classes only, so
-		 * the training worker does without the optimising compiler, about half its CPU.
-		 */
-		DYNAMIC_ARCHIVE("ArchiveClassesAtExit", "-XX:SharedArchiveFile=", ".jsa", "-Xlog:cds=error",
-				List.of("-XX:TieredStopAtLevel=1"));
-
-		final String writeOption;
-
-		final String readOption;
-
-		final String extension;
-
-		/** Writing reports every class it skips (JFR events, old class versions) as a warning: noise. */
-		final String quietWrite;
-
-		/** More options of the training worker. */
-		final List<String> trainingOptions;
-
-		private final String flag;
-
-		Format(String flag, String readOption, String extension, String quietWrite, List<String> trainingOptions) {
-			this.flag = flag;
-			this.trainingOptions = trainingOptions;
-			this.writeOption = "-XX:" + flag + "=";
-			this.readOption = readOption;
-			this.extension = extension;
-			this.quietWrite = quietWrite;
-		}
-
-		/** The best format this JVM (the one workers run on) writes, or {@code null}. */
-		static Format ofThisJvm() {
-			for (Format format : values()) {
-				try {
-					ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption(format.flag);
-					return format;
-				}
-				catch (RuntimeException | LinkageError ex) {
-					// Not a flag of this JVM: try the next format.
-				}
-			}
-			return null;
-		}
-
 	}
 
 }

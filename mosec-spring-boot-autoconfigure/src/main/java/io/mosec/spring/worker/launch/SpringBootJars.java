@@ -3,12 +3,14 @@ package io.mosec.spring.worker.launch;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
 
 /**
  * What a jar's manifest says about how it starts: the one place that tells a Spring Boot fat jar
@@ -67,6 +69,23 @@ final class SpringBootJars {
 			}
 		}
 		return entries;
+	}
+
+	/** A jar that holds nothing but a manifest with a {@code Class-Path}, as Surefire starts its forks. */
+	static boolean isManifestOnly(Path path) {
+		if (!Files.isRegularFile(path) || !path.toString().endsWith(".jar")) {
+			return false;
+		}
+		try (JarFile jar = new JarFile(path.toFile())) {
+			Manifest manifest = jar.getManifest();
+			if (manifest == null || manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH) == null) {
+				return false;
+			}
+			return jar.stream().map(ZipEntry::getName).allMatch((name) -> name.startsWith("META-INF/"));
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	private static Attributes mainAttributes(Path jar) {

@@ -17,13 +17,9 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -174,7 +170,7 @@ public final class WorkerCache {
 					entries.add(jarOf(path).toString());
 				}
 			}
-			else if (isManifestOnly(path)) {
+			else if (SpringBootJars.isManifestOnly(path)) {
 				for (Path named : SpringBootJars.classPathOf(path)) {
 					entries.add(Files.isDirectory(named) ? jarOf(named).toString() : named.toString());
 				}
@@ -231,23 +227,6 @@ public final class WorkerCache {
 	private static boolean isEmptyDirectory(Path path) throws IOException {
 		try (Stream<Path> entries = Files.list(path)) {
 			return entries.findAny().isEmpty();
-		}
-	}
-
-	/** A jar that holds nothing but a manifest with a {@code Class-Path}, as Surefire starts its forks. */
-	private static boolean isManifestOnly(Path path) {
-		if (!Files.isRegularFile(path) || !path.toString().endsWith(".jar")) {
-			return false;
-		}
-		try (JarFile jar = new JarFile(path.toFile())) {
-			Manifest manifest = jar.getManifest();
-			if (manifest == null || manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH) == null) {
-				return false;
-			}
-			return jar.stream().map(ZipEntry::getName).allMatch((name) -> name.startsWith("META-INF/"));
-		}
-		catch (IOException ex) {
-			return false;
 		}
 	}
 

@@ -38,7 +38,7 @@ class ClassDataArchiveTests {
 	@ParameterizedTest
 	@CsvSource({ "DYNAMIC_ARCHIVE, -XX:ArchiveClassesAtExit=, -XX:SharedArchiveFile=, .jsa",
 			"AOT_CACHE, -XX:AOTCacheOutput=, -XX:AOTCache=, .aot" })
-	void aTrainingWorkerWritesTheArchiveAndLaterWorkersMapIt(ClassDataArchive.Format format, String write, String read,
+	void aTrainingWorkerWritesTheArchiveAndLaterWorkersMapIt(ClassDataFormat format, String write, String read,
 			String extension) throws IOException {
 		ClassDataArchive archive = ClassDataArchive.of(this.archives, this.command, this.command, format);
 		assertThat(archive.optionsForNextWorker()).as("before the archive is written").isEmpty();
@@ -115,7 +115,7 @@ class ClassDataArchiveTests {
 	@Test
 	void writesLeftBehindByAServerThatDiedAreRemovedAndThoseOfALiveOneAreNot() throws IOException {
 		ClassDataArchive archive = ClassDataArchive.of(this.archives, this.command, this.command,
-				ClassDataArchive.Format.AOT_CACHE);
+				ClassDataFormat.AOT_CACHE);
 		// The training option names this server's own write: .<name>.<pid>.aot.tmp
 		String pending = Path.of(writeOption(archive.optionsForTraining())).getFileName().toString();
 		String name = pending.substring(1, pending.indexOf("." + ProcessHandle.current().pid() + "."));
@@ -124,7 +124,7 @@ class ClassDataArchiveTests {
 		Path liveServers = Files.writeString(
 				this.archives.resolve("." + name + "." + ProcessHandle.current().pid() + ".aot.tmp"), "");
 
-		ClassDataArchive.of(this.archives, this.command, this.command, ClassDataArchive.Format.AOT_CACHE);
+		ClassDataArchive.of(this.archives, this.command, this.command, ClassDataFormat.AOT_CACHE);
 
 		assertThat(deadServers).doesNotExist();
 		assertThat(deadServersRecord).doesNotExist();
