@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -175,6 +176,71 @@ class SampleApplicationTests {
 		}
 		assertThat(charted).hasSizeGreaterThan(8);
 		assertThat(exported).containsAll(charted);
+	}
+
+	/**
+	 * The dashboard's latency panels, computed as Prometheus computes them: {@code histogram_quantile}
+	 * over the buckets' increase between two scrapes. The median of a few requests cannot exceed
+	 * twice the slowest of them as the client saw it (when every sub-second duration landed in
+	 * {@code le="1.024"}, it read 0.5-1 s).
+	 */
+	@Test
+	void chartsRequestLatencyThatMatchesWhatTheClientSaw() {
+		String before = scrape();
+		long slowest = 0;
+		for (int i = 0; i < 5; i++) {
+			long started = System.nanoTime();
+			embedsOneText();
+			slowest = Math.max(slowest, System.nanoTime() - started);
+		}
+		String after = scrape();
+		for (String stage : List.of("total", "embed", "tokenize")) {
+			double median = histogramQuantile(0.5, before, after, "mosec_service_process_duration_second", stage);
+			assertThat(median).as("median process duration of stage " + stage).isPositive()
+				.isLessThanOrEqualTo(2 * slowest / 1e9 + 0.002);
+		}
+	}
+
+	private String scrape() {
+		return this.client.get().uri("/actuator/prometheus").exchange()
+			.expectStatus().isOk()
+			.expectBody(String.class).returnResult().getResponseBody();
+	}
+
+	/**
+	 * Prometheus' {@code histogram_quantile} over what every series of a stage counted between two
+	 * scrapes, summed by {@code le}.
+	 */
+	private static double histogramQuantile(double quantile, String before, String after, String family,
+			String stage) {
+		TreeMap<Double, Double> cumulative = buckets(after, family, stage);
+		buckets(before, family, stage).forEach((le, count) -> cumulative.merge(le, -count, Double::sum));
+		double total = cumulative.lastEntry().getValue();
+		double rank = quantile * total;
+		double lowerBound = 0;
+		double lowerCount = 0;
+		for (Map.Entry<Double, Double> bucket : cumulative.entrySet()) {
+			if (bucket.getValue() >= rank) {
+				if (bucket.getKey().isInfinite()) {
+					return lowerBound;
+				}
+				return lowerBound + (bucket.getKey() - lowerBound) * (rank - lowerCount) / (bucket.getValue() - lowerCount);
+			}
+			lowerBound = bucket.getKey();
+			lowerCount = bucket.getValue();
+		}
+		return lowerBound;
+	}
+
+	private static TreeMap<Double, Double> buckets(String scrape, String family, String stage) {
+		Matcher buckets = Pattern.compile("(?m)^" + family + "_bucket\\{[^}]*stage=\"" + stage
+				+ "\"[^}]*le=\"([^\"]+)\"[^}]*} (\\S+)$").matcher(scrape);
+		TreeMap<Double, Double> cumulative = new TreeMap<>();
+		while (buckets.find()) {
+			double le = buckets.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(buckets.group(1));
+			cumulative.merge(le, Double.parseDouble(buckets.group(2)), Double::sum);
+		}
+		return cumulative;
 	}
 
 	private static double norm(JsonNode vector) {

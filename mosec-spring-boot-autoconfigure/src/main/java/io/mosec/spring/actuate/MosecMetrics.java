@@ -1,13 +1,18 @@
 package io.mosec.spring.actuate;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.config.NamingConvention;
 import io.mosec.spring.pipeline.PipelineListener;
 import io.mosec.spring.stage.StageDefinition;
 
@@ -16,9 +21,10 @@ import io.mosec.spring.stage.StageDefinition;
  * alerts work unchanged: throughput by code and endpoint, and histograms of process duration,
  * batch size and batch duration by stage and connection (worker id).
  * <p>
- * Histograms are distribution summaries with explicit buckets rather than timers: a timer's
- * base unit would turn {@code mosec_service_process_duration_second} into
- * {@code ..._second_seconds}.
+ * Durations are timers with Mosec's buckets: a timer records nanoseconds, so each duration lands
+ * in the bucket it belongs to (a distribution summary rounds a value up to a whole number before
+ * it finds its bucket, micrometer issue 2592, which put every sub-second duration in
+ * {@code le="1.024"}). {@link MosecNamingConvention} keeps their Mosec names in Prometheus.
  */
 public final class MosecMetrics implements MeterBinder, PipelineListener {
 
@@ -26,13 +32,15 @@ public final class MosecMetrics implements MeterBinder, PipelineListener {
 
 	private final String namespace;
 
-	private final double[] durationBuckets;
+	private final Duration[] durationBuckets;
 
 	private final double[] sizeBuckets;
 
 	private final Map<String, Counter> throughput = new ConcurrentHashMap<>();
 
 	private final Map<String, DistributionSummary> summaries = new ConcurrentHashMap<>();
+
+	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
 	private volatile MeterRegistry registry;
 
@@ -50,22 +58,33 @@ public final class MosecMetrics implements MeterBinder, PipelineListener {
 		}
 	}
 
-	/** 0.001 s doubling, up to the first bucket past the timeout, as Mosec's. */
-	private static double[] durationBuckets(Duration timeout) {
-		double limit = timeout.toNanos() / 1e9;
-		int count = 1;
-		while (0.001 * Math.pow(2, count - 1) <= limit) {
-			count++;
+	/** 1 ms doubling, up to the first bucket past the timeout, as Mosec's. */
+	private static Duration[] durationBuckets(Duration timeout) {
+		List<Duration> buckets = new ArrayList<>();
+		Duration bucket = Duration.ofMillis(1);
+		buckets.add(bucket);
+		while (bucket.compareTo(timeout) <= 0) {
+			bucket = bucket.multipliedBy(2);
+			buckets.add(bucket);
 		}
-		double[] buckets = new double[count];
-		for (int i = 0; i < count; i++) {
-			buckets[i] = 0.001 * Math.pow(2, i);
+		return buckets.toArray(Duration[]::new);
+	}
+
+	/**
+	 * Names Mosec's duration families in a registry as Mosec does (see {@link MosecNamingConvention}).
+	 * @param registry the registry
+	 * @param namespace the family prefix
+	 */
+	public static void keepMosecNames(MeterRegistry registry, String namespace) {
+		NamingConvention current = registry.config().namingConvention();
+		if (!(current instanceof MosecNamingConvention)) {
+			registry.config().namingConvention(new MosecNamingConvention(current, namespace));
 		}
-		return buckets;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
+		keepMosecNames(registry, this.namespace);
 		this.registry = registry;
 	}
 
@@ -75,10 +94,10 @@ public final class MosecMetrics implements MeterBinder, PipelineListener {
 			return;
 		}
 		String connection = Integer.toString(workerId);
-		summary("process_duration_second", stage.name(), connection, this.durationBuckets).record(forwardNanos / 1e9);
-		summary("batch_duration_second", stage.name(), connection, this.durationBuckets).record(batchNanos / 1e9);
+		timer("process_duration_second", stage.name(), connection).record(forwardNanos, TimeUnit.NANOSECONDS);
+		timer("batch_duration_second", stage.name(), connection).record(batchNanos, TimeUnit.NANOSECONDS);
 		if (stage.maxBatchSize() > 1) {
-			summary("batch_size", stage.name(), connection, this.sizeBuckets).record(size);
+			summary("batch_size", stage.name(), connection).record(size);
 		}
 	}
 
@@ -95,16 +114,26 @@ public final class MosecMetrics implements MeterBinder, PipelineListener {
 			.tags("code", code, "endpoint", endpoint)
 			.register(registry)).increment();
 		if (status == 200) {
-			summary("process_duration_second", TOTAL, TOTAL, this.durationBuckets).record(nanos / 1e9);
+			timer("process_duration_second", TOTAL, TOTAL).record(nanos, TimeUnit.NANOSECONDS);
 		}
 	}
 
-	private DistributionSummary summary(String family, String stage, String connection, double[] buckets) {
+	private Timer timer(String family, String stage, String connection) {
+		MeterRegistry registry = this.registry;
+		return this.timers.computeIfAbsent(family + " " + stage + " " + connection, (key) -> Timer
+			.builder(this.namespace + "_" + family)
+			.tags("stage", stage, "connection", connection)
+			.serviceLevelObjectives(this.durationBuckets)
+			.register(registry));
+	}
+
+	/** Batch sizes are whole numbers: a summary's rounding up is exact for them. */
+	private DistributionSummary summary(String family, String stage, String connection) {
 		MeterRegistry registry = this.registry;
 		return this.summaries.computeIfAbsent(family + " " + stage + " " + connection, (key) -> DistributionSummary
 			.builder(this.namespace + "_" + family)
 			.tags("stage", stage, "connection", connection)
-			.serviceLevelObjectives(buckets)
+			.serviceLevelObjectives(this.sizeBuckets)
 			.register(registry));
 	}
 

@@ -1,5 +1,6 @@
 package io.mosec.spring.autoconfigure;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.mosec.spring.actuate.MosecMetrics;
 import io.mosec.spring.actuate.MosecStageMetrics;
@@ -10,6 +11,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MeterRegistryCustomizer;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -24,6 +26,12 @@ public final class MosecMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	MosecMetrics mosecMetrics(MosecProperties properties) {
 		return new MosecMetrics(properties.getNamespace(), properties.getTimeout());
+	}
+
+	/** Every registry, the children of a composite too: a binder reaches only the one it is bound to. */
+	@Bean
+	MeterRegistryCustomizer<MeterRegistry> mosecMeterNames(MosecProperties properties) {
+		return (registry) -> MosecMetrics.keepMosecNames(registry, properties.getNamespace());
 	}
 
 	@Bean

@@ -73,9 +73,10 @@ final class IdleWorkers<W> {
 	/**
 	 * Drops a worker that will not take batches any more.
 	 * @param worker the worker
+	 * @return whether it was idle (and so holds no batch)
 	 */
-	synchronized void remove(W worker) {
-		this.idle.remove(worker);
+	synchronized boolean remove(W worker) {
+		return this.idle.remove(worker);
 	}
 
 	/** A batch went away before its worker reached it: forget it, or take its worker back. */

@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import io.mosec.spring.protocol.Frame;
 import io.mosec.spring.protocol.FrameChannel;
@@ -46,9 +45,15 @@ public final class ProcessWorkerPool implements WorkerPool {
 
 	private final Duration shutdownTimeout;
 
-	private final List<WorkerSlot> slots = new ArrayList<>();
-
 	private final IdleWorkers<WorkerConnection> idle = new IdleWorkers<>();
+
+	private final WorkerRoster roster;
+
+	/** The number of workers asked for: {@code num}, then what {@link #resize} set. */
+	private volatile int desired;
+
+	/** The last resize or restart asked for. */
+	private CompletableFuture<Void> changes = CompletableFuture.completedFuture(null);
 
 	private final CompletableFuture<Void> firstReady = new CompletableFuture<>();
 
@@ -74,16 +79,15 @@ public final class ProcessWorkerPool implements WorkerPool {
 		this.timer = timer;
 		this.startupTimeout = startupTimeout;
 		this.shutdownTimeout = shutdownTimeout;
-		for (int id = 1; id <= stage.num(); id++) {
-			this.slots.add(new WorkerSlot(stage.name(), id, WorkerSupervisor.FIRST_RESTART_DELAY));
-		}
+		this.roster = new WorkerRoster(stage.name(), stage.num(), this.idle);
+		this.desired = stage.num();
 		ClassDataArchive classData = launcher.classDataArchive(stage);
 		this.trainer = new ArchiveTrainer(stage, launcher, classData, socket);
 		ScheduledExecutorService executor = Executors
 			.newSingleThreadScheduledExecutor(DaemonThreads.named("mosec-" + stage.name() + "-supervisor-"));
-		this.supervisor = new WorkerSupervisor(stage.name(), this.slots,
+		this.supervisor = new WorkerSupervisor(stage.name(), this.roster::all,
 				(slot) -> launcher.processBuilder(stage, slot.id, socket, classData.optionsForNextWorker()), executor,
-				this.firstReady, this::dropConnection);
+				this.firstReady, this::exited);
 		this.acceptor = new WorkerAcceptor(stage.name(), socket, stage.maxBatchSize(), maxItemBytes, executor,
 				this::register);
 	}
@@ -104,11 +108,12 @@ public final class ProcessWorkerPool implements WorkerPool {
 		}
 		// The first worker alone; the others once it is ready (register): the port opens when every
 		// stage has one ready worker, and on a few cores that comes sooner when fewer JVMs start at once.
-		this.supervisor.launch(this.slots.get(0));
+		this.supervisor.launch(this.roster.active().get(0));
 		return this.firstReady.orTimeout(this.startupTimeout.toMillis(), TimeUnit.MILLISECONDS)
 			.exceptionallyCompose((ex) -> CompletableFuture.failedFuture((ex instanceof TimeoutException)
 					? new WorkerStartupException("Stage '" + this.stage.name() + "' has no ready worker after "
-							+ this.startupTimeout + " (mosec.worker.startup-timeout)" + this.slots.get(0).log.lastLines(),
+							+ this.startupTimeout + " (mosec.worker.startup-timeout)"
+							+ this.roster.active().get(0).log.lastLines(),
 							null)
 					: ex));
 	}
@@ -119,7 +124,7 @@ public final class ProcessWorkerPool implements WorkerPool {
 			.flatMap((connection) -> Exchanges.run(this.stage, this.timer, connection.workerId(),
 					() -> connection.exchange(batch, events), (ex) -> {
 						if (ex == null && !connection.isBroken()) {
-							this.idle.release(connection);
+							this.roster.batchDone(connection);
 						}
 						else {
 							// The process is gone or its connection cannot be trusted: its supervisor replaces it.
@@ -130,30 +135,29 @@ public final class ProcessWorkerPool implements WorkerPool {
 
 	@Override
 	public PoolStatus status() {
-		int live = 0;
-		Map<Integer, Long> ready = new LinkedHashMap<>();
-		for (WorkerSlot slot : this.slots) {
+		List<PoolStatus.Worker> live = new ArrayList<>();
+		int ready = 0;
+		for (WorkerSlot slot : this.roster.active()) {
 			// One read of each: a restart may replace them while this runs.
 			Process process = slot.process;
 			WorkerConnection connection = slot.connection;
 			if (process != null && process.isAlive()) {
-				live++;
-				if (connection != null && connection.process() == process) {
-					ready.put(slot.id, process.pid());
-				}
+				boolean isReady = connection != null && connection.process() == process;
+				ready += isReady ? 1 : 0;
+				live.add(new PoolStatus.Worker(slot.id, process.pid(), isReady));
 			}
 		}
-		return new PoolStatus(this.slots.size(), live, ready.size(), this.supervisor.restarts(), ready);
+		return new PoolStatus(this.desired, live.size(), ready, this.supervisor.restarts(), live);
 	}
 
 	/** A connection that said hello: a worker of ours is ready. */
 	private void register(int workerId, long pid, FrameChannel channel) {
-		WorkerSlot slot = (workerId >= 1 && workerId <= this.slots.size()) ? this.slots.get(workerId - 1) : null;
-		Process process = (slot != null) ? slot.process : null;
-		if (process == null || process.pid() != pid) {
+		WorkerSlot slot = this.roster.byPid(pid);
+		if (slot == null || slot.id != workerId) {
 			throw new IllegalStateException("worker " + workerId + " (pid " + pid + ") is not one of ours");
 		}
-		WorkerConnection connection = new WorkerConnection(this.stage.name(), workerId, this.stage.streaming(), process,
+		Process process = slot.process;
+		WorkerConnection connection = new WorkerConnection(this.stage.name(), slot, this.stage.streaming(), process,
 				channel);
 		slot.connection = connection;
 		if (!process.isAlive()) {
@@ -164,22 +168,97 @@ public final class ProcessWorkerPool implements WorkerPool {
 				+ (System.nanoTime() - slot.startedNanos) / 1_000_000 + " ms after launch)");
 		boolean first = this.firstReady.complete(null);
 		this.idle.release(connection);
+		slot.ready.complete(null);
+		List<WorkerSlot> active = this.roster.active();
 		if (first) {
-			this.slots.subList(1, this.slots.size()).forEach(this.supervisor::launch);
+			active.subList(1, active.size()).forEach(this.supervisor::launch);
 		}
-		if (status().ready() == this.slots.size()) {
+		if (status().ready() == active.size()) {
 			this.trainer.startIfNeeded();
 		}
 	}
 
-	/** A worker exited: its connection takes no more batches. */
-	private void dropConnection(WorkerSlot slot) {
+	/** A worker exited: its connection takes no more batches; a retired one is not restarted. */
+	private boolean exited(WorkerSlot slot) {
 		WorkerConnection connection = slot.connection;
 		if (connection != null && connection.process() == slot.process) {
 			slot.connection = null;
 			this.idle.remove(connection);
 			connection.close();
 		}
+		return this.roster.exited(slot);
+	}
+
+	@Override
+	public synchronized CompletableFuture<Void> resize(int num) {
+		return after((done) -> changeSize(num));
+	}
+
+	@Override
+	public synchronized CompletableFuture<Void> restart() {
+		return after((done) -> {
+			CompletableFuture<Void> rolled = CompletableFuture.completedFuture(null);
+			for (WorkerSlot old : List.copyOf(this.roster.active())) {
+				rolled = rolled.thenCompose((replaced) -> replace(old));
+			}
+			return rolled;
+		});
+	}
+
+	/** One change at a time: each starts once the one before has ended, however it ended. */
+	private CompletableFuture<Void> after(Function<Object, CompletableFuture<Void>> change) {
+		CompletableFuture<Void> next = this.changes.handle((done, ex) -> null).thenCompose(change);
+		this.changes = next;
+		return next;
+	}
+
+	private synchronized CompletableFuture<Void> changeSize(int num) {
+		if (num < 1) {
+			return CompletableFuture.failedFuture(new IllegalArgumentException("a stage needs at least 1 worker"));
+		}
+		if (!this.stage.env().isEmpty() && num > this.stage.env().size()) {
+			return CompletableFuture.failedFuture(new IllegalArgumentException("stage '" + this.stage.name()
+					+ "' sets env for each of its " + this.stage.env().size() + " workers (mosec.stages."
+					+ this.stage.name() + ".env): it cannot have more"));
+		}
+		List<WorkerSlot> active = this.roster.active();
+		List<CompletableFuture<Void>> started = new ArrayList<>();
+		for (int id = active.size() + 1; id <= num; id++) {
+			WorkerSlot slot = this.roster.add(id);
+			this.supervisor.launch(slot);
+			started.add(slot.ready);
+		}
+		// The highest ids leave first, so that ids stay 1..num (and env and GPU pinning with them).
+		List<WorkerSlot> leaving = new ArrayList<>(active.subList(Math.min(num, active.size()), active.size()));
+		leaving.forEach(this.roster::retire);
+		this.desired = num;
+		logger.info("Stage '" + this.stage.name() + "' resized to " + num + " worker(s)");
+		return withinStartupTimeout(CompletableFuture.allOf(started.toArray(CompletableFuture[]::new)));
+	}
+
+	/** Starts a replacement of a worker and, once it is ready, retires the worker. */
+	private synchronized CompletableFuture<Void> replace(WorkerSlot old) {
+		if (old.retired) {
+			return CompletableFuture.completedFuture(null);
+		}
+		WorkerSlot replacement = this.roster.add(old.id);
+		this.supervisor.launch(replacement);
+		return withinStartupTimeout(replacement.ready).whenComplete((ready, ex) -> {
+			// A replacement that is not ready in time goes; the worker it was to replace stays.
+			this.roster.retire((ex == null) ? old : replacement);
+			if (ex == null) {
+				logger.info("Stage '" + this.stage.name() + "' worker " + old.id + " replaced");
+			}
+		});
+	}
+
+	private CompletableFuture<Void> withinStartupTimeout(CompletableFuture<Void> ready) {
+		return ready.copy()
+			.orTimeout(this.startupTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.exceptionallyCompose((ex) -> CompletableFuture.failedFuture((ex instanceof TimeoutException)
+					? new WorkerStartupException("Stage '" + this.stage.name() + "' has a new worker that was not ready "
+							+ "after " + this.startupTimeout + " (mosec.worker.startup-timeout)", null)
+					: ex));
 	}
 
 	/** Stops in order: the archive training, new connections, then the workers. */

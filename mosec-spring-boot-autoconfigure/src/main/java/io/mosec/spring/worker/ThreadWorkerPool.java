@@ -113,8 +113,11 @@ public final class ThreadWorkerPool implements WorkerPool {
 
 	@Override
 	public PoolStatus status() {
-		int ready = (int) this.workers.stream().filter((worker) -> worker.runner != null).count();
-		return new PoolStatus(this.stage.num(), ready, ready, 0);
+		List<PoolStatus.Worker> ready = this.workers.stream()
+			.filter((worker) -> worker.runner != null)
+			.map((worker) -> new PoolStatus.Worker(worker.id, -1, true))
+			.toList();
+		return new PoolStatus(this.stage.num(), ready.size(), ready.size(), 0, ready);
 	}
 
 	@Override

@@ -27,7 +27,7 @@ final class WorkerConnection {
 
 	private final String stage;
 
-	private final int workerId;
+	private final WorkerSlot slot;
 
 	private final boolean streaming;
 
@@ -46,24 +46,28 @@ final class WorkerConnection {
 	/**
 	 * Starts reading the worker's replies.
 	 * @param stage the stage name
-	 * @param workerId the worker id
+	 * @param slot the worker's slot
 	 * @param streaming whether the stage streams (its batches can be cancelled)
 	 * @param process the worker process
 	 * @param channel the channel it said hello on
 	 */
-	WorkerConnection(String stage, int workerId, boolean streaming, Process process, FrameChannel channel) {
+	WorkerConnection(String stage, WorkerSlot slot, boolean streaming, Process process, FrameChannel channel) {
 		this.stage = stage;
-		this.workerId = workerId;
+		this.slot = slot;
 		this.streaming = streaming;
 		this.process = process;
 		this.channel = channel;
-		String prefix = "mosec-" + stage + "-" + workerId;
+		String prefix = "mosec-" + stage + "-" + slot.id;
 		this.io = Executors.newSingleThreadExecutor(DaemonThreads.named(prefix + "-io-"));
 		DaemonThreads.named(prefix + "-reader-").newThread(this::readReplies).start();
 	}
 
 	int workerId() {
-		return this.workerId;
+		return this.slot.id;
+	}
+
+	WorkerSlot slot() {
+		return this.slot;
 	}
 
 	Process process() {
@@ -156,7 +160,7 @@ final class WorkerConnection {
 	}
 
 	private String describe() {
-		return "worker exited (stage '" + this.stage + "' worker " + this.workerId + ")";
+		return "worker exited (stage '" + this.stage + "' worker " + this.slot.id + ")";
 	}
 
 	/** Ends the process; its supervisor replaces it. */

@@ -52,6 +52,28 @@ public interface WorkerPool extends AutoCloseable {
 	PoolStatus status();
 
 	/**
+	 * Grows or shrinks the pool while it serves. New workers warm up before they take batches; a
+	 * worker that leaves finishes the batch it holds.
+	 * @param num the number of workers, at least 1
+	 * @return completes once the pool has {@code num} workers and the new ones are ready; fails
+	 * with an {@link UnsupportedOperationException} where the workers cannot be changed
+	 */
+	default CompletableFuture<Void> resize(int num) {
+		return CompletableFuture.failedFuture(new UnsupportedOperationException(
+				"stage '" + stage().name() + "' runs in threads of the server (mosec.worker.mode=thread): "
+						+ "resizing and restarting a stage take process mode"));
+	}
+
+	/**
+	 * Replaces every worker, one at a time: each replacement is ready before the worker it
+	 * replaces leaves, so the pool never has fewer ready workers than before.
+	 * @return completes once every worker has been replaced; fails as {@link #resize} does
+	 */
+	default CompletableFuture<Void> restart() {
+		return resize(stage().num());
+	}
+
+	/**
 	 * Stops every worker.
 	 */
 	@Override

@@ -7,8 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import io.mosec.spring.support.DaemonThreads;
 import org.apache.commons.logging.Log;
@@ -31,7 +32,7 @@ final class WorkerSupervisor {
 
 	private final String stage;
 
-	private final List<WorkerSlot> slots;
+	private final Supplier<List<WorkerSlot>> slots;
 
 	private final Function<WorkerSlot, ProcessBuilder> commands;
 
@@ -39,7 +40,7 @@ final class WorkerSupervisor {
 
 	private final CompletableFuture<Void> firstReady;
 
-	private final Consumer<WorkerSlot> exited;
+	private final Predicate<WorkerSlot> exited;
 
 	private final LongAdder restarts = new LongAdder();
 
@@ -48,14 +49,15 @@ final class WorkerSupervisor {
 	/**
 	 * Creates the supervisor; nothing starts before {@link #launch}.
 	 * @param stage the stage name
-	 * @param slots the stage's worker slots
+	 * @param slots the stage's worker slots, retiring ones included
 	 * @param commands the command of a slot's next process
 	 * @param executor where exits are handled and restarts wait
 	 * @param firstReady failed by a worker that cannot start, or exits, before it completes
-	 * @param exited told of each exit, before any restart, to drop the slot's connection
+	 * @param exited told of each exit, before any restart, to drop the slot's connection; says
+	 * whether to restart it (not a retired one)
 	 */
-	WorkerSupervisor(String stage, List<WorkerSlot> slots, Function<WorkerSlot, ProcessBuilder> commands,
-			ScheduledExecutorService executor, CompletableFuture<Void> firstReady, Consumer<WorkerSlot> exited) {
+	WorkerSupervisor(String stage, Supplier<List<WorkerSlot>> slots, Function<WorkerSlot, ProcessBuilder> commands,
+			ScheduledExecutorService executor, CompletableFuture<Void> firstReady, Predicate<WorkerSlot> exited) {
 		this.stage = stage;
 		this.slots = slots;
 		this.commands = commands;
@@ -73,7 +75,7 @@ final class WorkerSupervisor {
 	 * @param slot the slot
 	 */
 	void launch(WorkerSlot slot) {
-		if (this.closing) {
+		if (this.closing || slot.retired) {
 			return;
 		}
 		Process process;
@@ -101,8 +103,8 @@ final class WorkerSupervisor {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		this.exited.accept(slot);
-		if (this.closing) {
+		boolean restart = this.exited.test(slot);
+		if (this.closing || !restart) {
 			return;
 		}
 		String how = "Stage '" + this.stage + "' worker " + slot.id + " (pid " + process.pid() + ") exited with code "
@@ -128,7 +130,8 @@ final class WorkerSupervisor {
 	 */
 	void stop(Duration timeout) {
 		this.closing = true;
-		for (WorkerSlot slot : this.slots) {
+		List<WorkerSlot> slots = this.slots.get();
+		for (WorkerSlot slot : slots) {
 			WorkerConnection connection = slot.connection;
 			if (connection != null) {
 				// A worker exits by itself when its socket closes.
@@ -141,7 +144,7 @@ final class WorkerSupervisor {
 			}
 		}
 		long deadline = System.nanoTime() + timeout.toNanos();
-		for (WorkerSlot slot : this.slots) {
+		for (WorkerSlot slot : slots) {
 			Process process = slot.process;
 			if (process == null) {
 				continue;

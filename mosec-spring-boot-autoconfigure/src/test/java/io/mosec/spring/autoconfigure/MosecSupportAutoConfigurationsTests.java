@@ -1,6 +1,7 @@
 package io.mosec.spring.autoconfigure;
 
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.mosec.spring.actuate.MosecEndpoint;
 import io.mosec.spring.actuate.MosecHealthIndicator;
 import io.mosec.spring.actuate.MosecMetrics;
 import io.mosec.spring.actuate.MosecStageMetrics;
@@ -11,6 +12,7 @@ import io.mosec.spring.worker.child.WorkerProcess;
 import org.junit.jupiter.api.Test;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -27,7 +29,7 @@ class MosecSupportAutoConfigurationsTests {
 	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(MosecAutoConfiguration.class, MosecHealthAutoConfiguration.class,
 				MosecMetricsAutoConfiguration.class, MosecOpenApiAutoConfiguration.class,
-				MosecWorkerAutoConfiguration.class))
+				MosecWorkerAutoConfiguration.class, MosecEndpointAutoConfiguration.class))
 		.withUserConfiguration(MosecAutoConfigurationTests.TwoStages.class)
 		.withPropertyValues("mosec.worker.mode=thread");
 
@@ -39,6 +41,16 @@ class MosecSupportAutoConfigurationsTests {
 			.hasSingleBean(MosecStageMetrics.class)
 			.hasSingleBean(RouteDocumentation.class)
 			.doesNotHaveBean(WorkerProcess.class));
+	}
+
+	@Test
+	void offersTheManagementEndpointOnlyWhereItIsExposed() {
+		this.runner.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(MosecEndpoint.class));
+		this.runner.withPropertyValues("management.endpoints.web.exposure.include=health,mosec")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(MosecEndpoint.class));
+		this.runner.withPropertyValues("management.endpoints.web.exposure.include=mosec")
+			.withClassLoader(new FilteredClassLoader(Endpoint.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(MosecEndpoint.class));
 	}
 
 	@Test
