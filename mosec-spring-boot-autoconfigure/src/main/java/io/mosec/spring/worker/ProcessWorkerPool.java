@@ -124,7 +124,7 @@ public final class ProcessWorkerPool implements WorkerPool {
 			.flatMap((connection) -> Exchanges.run(this.stage, this.timer, connection.workerId(),
 					() -> connection.exchange(batch, events), (ex) -> {
 						if (ex == null && !connection.isBroken()) {
-							this.roster.batchDone(connection);
+							this.roster.offer(connection);
 						}
 						else {
 							// The process is gone or its connection cannot be trusted: its supervisor replaces it.
@@ -160,14 +160,15 @@ public final class ProcessWorkerPool implements WorkerPool {
 		WorkerConnection connection = new WorkerConnection(this.stage.name(), slot, this.stage.streaming(), process,
 				channel);
 		slot.connection = connection;
-		if (!process.isAlive()) {
+		if (!process.isAlive() || slot.retired) {
+			// Gone, or resized away while it said hello (retire saw no connection and stopped it).
 			connection.close();
 			return;
 		}
 		logger.info("Stage '" + this.stage.name() + "' worker " + workerId + " ready (pid " + pid + ", "
 				+ (System.nanoTime() - slot.startedNanos) / 1_000_000 + " ms after launch)");
 		boolean first = this.firstReady.complete(null);
-		this.idle.release(connection);
+		this.roster.offer(connection);
 		slot.ready.complete(null);
 		List<WorkerSlot> active = this.roster.active();
 		if (first) {

@@ -70,7 +70,7 @@ final class WorkerRoster {
 
 	/**
 	 * Takes a slot out: an idle worker is told to exit (its socket closes), a busy one after its
-	 * batch ({@link #batchDone}), one still starting is stopped at once.
+	 * batch ({@link #offer}), one still starting is stopped at once.
 	 * @param slot the slot
 	 */
 	void retire(WorkerSlot slot) {
@@ -92,10 +92,11 @@ final class WorkerRoster {
 	}
 
 	/**
-	 * A batch of this connection's worker ended well: it takes the next one, unless it retired.
+	 * Offers a worker for its next batch (its first once it has said hello, or after a batch that
+	 * ended well), unless it retired.
 	 * @param connection the connection
 	 */
-	void batchDone(WorkerConnection connection) {
+	void offer(WorkerConnection connection) {
 		WorkerSlot slot = connection.slot();
 		if (slot.retired) {
 			connection.close();
