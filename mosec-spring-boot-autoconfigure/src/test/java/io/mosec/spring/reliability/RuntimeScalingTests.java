@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = ProcessStages.Application.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "mosec.worker.mode=process", "mosec.timeout=5s", "mosec.stages.echo.num=2",
 				"mosec.routes[0].path=/echo", "mosec.routes[0].stages=echo",
-				"management.endpoints.web.exposure.include=health,mosec" })
+				"management.endpoints.web.exposure.include=health,mosec",
+				"management.endpoint.health.show-details=always" })
 class RuntimeScalingTests {
 
 	@Autowired
@@ -56,6 +57,10 @@ class RuntimeScalingTests {
 			assertThat(four.path("desired").asInt()).isEqualTo(4);
 			assertThat(four.path("ready").asInt()).as("new workers are ready when the change answers").isEqualTo(4);
 			assertThat(pool.status().readyPids()).containsOnlyKeys(1, 2, 3, 4);
+			JsonNode health = JsonMapper.builder().build().readTree(get("/actuator/health").body())
+				.path("components").path("mosec").path("details").path("stages").path("echo");
+			assertThat(health.path("desired").asInt()).as("health follows the new size").isEqualTo(4);
+			assertThat(health.path("ready").asInt()).isEqualTo(4);
 
 			JsonNode one = change("{\"num\": 1}");
 			assertThat(one.path("desired").asInt()).isEqualTo(1);
