@@ -3,11 +3,14 @@ package io.mosec.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import io.mosec.testing.ServerJvm;
 
 /** A server under test; closing it sends SIGTERM, then kills whatever is left. */
 final class BenchServer implements AutoCloseable {
@@ -18,6 +21,8 @@ final class BenchServer implements AutoCloseable {
 
 	final Process process;
 
+	private final ServerJvm jvm;
+
 	final int port;
 
 	final Path log;
@@ -25,9 +30,10 @@ final class BenchServer implements AutoCloseable {
 	/** Whether it has run load already, so its JIT has settled. */
 	boolean warmed;
 
-	BenchServer(String name, Process process, int port, Path log) {
+	BenchServer(String name, ServerJvm jvm, int port, Path log) {
+		this.jvm = jvm;
 		this.name = name;
-		this.process = process;
+		this.process = jvm.process();
 		this.port = port;
 		this.log = log;
 	}
@@ -77,14 +83,11 @@ final class BenchServer implements AutoCloseable {
 		return (System.nanoTime() - started) / 1_000_000;
 	}
 
+	/** SIGTERM, as an orchestrator stops it, then whatever is left is killed. */
 	@Override
 	public void close() throws InterruptedException {
-		List<ProcessHandle> children = this.process.toHandle().descendants().toList();
-		this.process.destroy();
-		if (!this.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-			this.process.destroyForcibly();
-		}
-		children.forEach(ProcessHandle::destroyForcibly);
+		this.jvm.terminate(Duration.ofSeconds(30));
+		this.jvm.close();
 	}
 
 }

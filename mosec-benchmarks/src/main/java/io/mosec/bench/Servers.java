@@ -162,7 +162,7 @@ public final class Servers {
 		System.out.println("Starting " + name + " on port " + port);
 		ServerJvm jvm = ServerJvm.start(name, command, log, FIRST_ANSWER, ServerJvm.answers(port, path, body));
 		this.started.add(jvm.process());
-		return new BenchServer(name, jvm.process(), port, log);
+		return new BenchServer(name, jvm, port, log);
 	}
 
 

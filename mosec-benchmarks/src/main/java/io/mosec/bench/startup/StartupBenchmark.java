@@ -245,7 +245,7 @@ public final class StartupBenchmark {
 		ServerJvm jvm = ServerJvm.start(name, command, log, Servers.FIRST_ANSWER,
 				ServerJvm.answers(port, path, body));
 		this.started.accept(jvm.process());
-		StartupServer server = new StartupServer(jvm.process(), log);
+		StartupServer server = new StartupServer(jvm, log);
 		server.readyMillis = (System.nanoTime() - launched) / 1_000_000;
 		return server;
 	}

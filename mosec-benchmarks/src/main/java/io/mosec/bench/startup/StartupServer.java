@@ -6,9 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import io.mosec.testing.ServerJvm;
 
 /** A server under test; closing it sends SIGTERM, then kills whatever is left. */
 final class StartupServer implements AutoCloseable {
@@ -17,14 +18,14 @@ static final Pattern READY = Pattern
 	.compile("Stage '([^']+)' worker (\\d+) ready \\(pid (\\d+), (\\d+) ms after launch\\)");
 
 
-	private final Process process;
+	private final ServerJvm jvm;
 
 	private final Path log;
 
 	long readyMillis;
 
-	StartupServer(Process process, Path log) {
-		this.process = process;
+	StartupServer(ServerJvm jvm, Path log) {
+		this.jvm = jvm;
 		this.log = log;
 	}
 
@@ -81,14 +82,11 @@ static final Pattern READY = Pattern
 		return count;
 	}
 
+	/** SIGTERM, as an orchestrator stops it, then whatever is left is killed. */
 	@Override
 	public void close() throws InterruptedException {
-		List<ProcessHandle> descendants = this.process.toHandle().descendants().toList();
-		this.process.destroy();
-		if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
-			this.process.destroyForcibly();
-		}
-		descendants.forEach(ProcessHandle::destroyForcibly);
+		this.jvm.terminate(Duration.ofSeconds(30));
+		this.jvm.close();
 	}
 
 }
