@@ -20,17 +20,6 @@ public record PoolStatus(int desired, int live, int ready, long restarts, List<W
 	}
 
 	/**
-	 * The status of workers that have no process of their own.
-	 * @param desired the configured number of workers
-	 * @param live workers that are running
-	 * @param ready workers that take batches
-	 * @param restarts restarts since startup
-	 */
-	public PoolStatus(int desired, int live, int ready, long restarts) {
-		this(desired, live, ready, restarts, List.of());
-	}
-
-	/**
 	 * The process id of each ready worker process, by worker id.
 	 * @return the ids and pids, in id order; empty for workers that are threads of the server
 	 */

@@ -378,7 +378,7 @@ class MosecAutoConfigurationTests {
 
 				@Override
 				public PoolStatus status() {
-					return new PoolStatus(1, 1, 1, 0);
+					return new PoolStatus(1, 1, 1, 0, List.of());
 				}
 
 				@Override

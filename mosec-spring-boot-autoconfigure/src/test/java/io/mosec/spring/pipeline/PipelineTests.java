@@ -183,7 +183,7 @@ class PipelineTests {
 
 		@Override
 		public PoolStatus status() {
-			return new PoolStatus(2, 2, 2, 0);
+			return new PoolStatus(2, 2, 2, 0, List.of());
 		}
 
 		@Override

@@ -93,7 +93,7 @@ class InferenceHandlerTests {
 
 		@Override
 		public PoolStatus status() {
-			return new PoolStatus(1, 1, 1, 0);
+			return new PoolStatus(1, 1, 1, 0, List.of());
 		}
 
 		@Override
