@@ -21,7 +21,8 @@ import io.mosec.bench.startup.StartupBenchmark;
  * it, also on failure.
  * <p>
  * Arguments: the output file, then optionally {@code --quick} (short runs, for a smoke test) or
- * {@code --startup-only} (section 5's start-up tables alone).
+ * {@code --startup-only} (section 5's start-up tables alone) or {@code --stage-meters-only}
+ * (section 1b alone).
  */
 public final class BenchmarkRunner {
 
@@ -54,7 +55,11 @@ public final class BenchmarkRunner {
 		BenchmarkRunner runner = new BenchmarkRunner(new Servers(work, classpathFile, sampleJar, quick));
 		Runtime.getRuntime().addShutdownHook(new Thread(runner.servers::stopAll));
 		try {
-			if (List.of(args).contains("--startup-only")) {
+			if (List.of(args).contains("--stage-meters-only")) {
+				runner.report.header(runner.servers);
+				runner.stageMeters(runner.servers.luaFixed("echo.lua", ECHO_BODY));
+			}
+			else if (List.of(args).contains("--startup-only")) {
 				// Section 5's start-up tables alone, a few minutes: for work on worker start.
 				runner.report.header(runner.servers);
 				runner.startupAndMemory();
@@ -80,6 +85,7 @@ public final class BenchmarkRunner {
 		this.report.header(this.servers);
 
 		overhead(echoScript);
+		stageMeters(echoScript);
 		batching(echoScript);
 		realModel(embedScript);
 		ipc();
@@ -140,6 +146,53 @@ public final class BenchmarkRunner {
 		this.report.costRow("Mosec, thread mode, metrics on", thread64);
 		this.report.costRow("Mosec, process mode, metrics on", process64);
 		this.report.costRow("Mosec, process mode, metrics off", processNoMetrics64);
+	}
+
+	/**
+	 * 1b. What a meter that the stage records costs: the echo stage against the same stage with a
+	 * counter it increments per request, which its workers send to the server twice a second.
+	 * Alternated, twice each, so that a drift of the machine touches both.
+	 */
+	private void stageMeters(Path echoScript) throws Exception {
+		List<Result> plain = new ArrayList<>();
+		List<Result> counted = new ArrayList<>();
+		for (int round = 1; round <= 2; round++) {
+			for (String stage : List.of("echo", "counted")) {
+				try (BenchServer server = this.servers.start("mosec-" + stage + "-" + round, "/echo", ECHO_BODY,
+						List.of(MosecEchoApplication.class.getName(), "--mosec.worker.mode=process",
+								"--mosec.routes[0].path=/echo", "--mosec.routes[0].stages=" + stage))) {
+					Result result = this.servers.load(server, "/echo", 64, echoScript);
+					(stage.equals("echo") ? plain : counted).add(result);
+					if (stage.equals("counted")) {
+						String scrape = this.servers.get(server, "/actuator/prometheus");
+						if (!scrape.contains("echo_requests_total{stage=\"counted\"")) {
+							throw new IllegalStateException("the stage's counter is not on the server's scrape");
+						}
+					}
+				}
+			}
+		}
+		this.report.section("1b. A meter the stage records: echo, process mode",
+				"The echo stage against the same stage incrementing a counter of its own per request (injected "
+						+ "`MeterRegistry`), which each worker sends to the server twice a second and the server "
+						+ "publishes tagged `stage` and `worker`; run alternately, twice each, 64 connections.");
+		List<String[]> rows = new ArrayList<>();
+		for (int i = 0; i < plain.size(); i++) {
+			rows.add(Report.row("echo, no stage meter (baseline), run " + (i + 1), 64, plain.get(i), plain.get(i)));
+			rows.add(Report.row("echo with a counter per request, run " + (i + 1), 64, counted.get(i), plain.get(i)));
+		}
+		this.report.table(rows);
+		this.report.append("\nCPU per request, from /proc over the measured runs: a counter in the stage should cost the "
+				+ "workers nanoseconds, and its snapshots (twice a second) the server next to nothing.\n\n");
+		this.report.append("| Server | req/s | server CPU µs/req | workers CPU µs/req | server switches/req | "
+				+ "workers switches/req |\n|---|---|---|---|---|---|\n");
+		for (int i = 0; i < plain.size(); i++) {
+			this.report.costRow("echo, no stage meter, run " + (i + 1), plain.get(i));
+			this.report.costRow("echo with a counter per request, run " + (i + 1), counted.get(i));
+		}
+		double ratio = counted.stream().mapToDouble(Result::rps).sum() / plain.stream().mapToDouble(Result::rps).sum();
+		this.report.goal("throughput with a stage-recorded counter at least 0.95 of without (sum of the runs)", ratio,
+				0.95, true);
 	}
 
 	/** 2. How close batching comes to its ideal. */

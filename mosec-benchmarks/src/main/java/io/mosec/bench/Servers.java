@@ -65,10 +65,7 @@ public final class Servers {
 	 * slow ones.
 	 */
 	String batches(BenchServer server, String stage) throws Exception {
-		String metrics = this.http
-			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port + "/actuator/prometheus")).build(),
-					HttpResponse.BodyHandlers.ofString())
-			.body();
+		String metrics = get(server, "/actuator/prometheus");
 		Pattern line = Pattern.compile("^mosec_service_(batch_size|process_duration_second)_(sum|count)"
 				+ "\\{connection=\"(\\d+)\",stage=\"" + Pattern.quote(stage) + "\"} (\\S+)$", Pattern.MULTILINE);
 		Map<String, Double> values = new TreeMap<>();
@@ -88,6 +85,14 @@ public final class Servers {
 		return workers.isEmpty() ? "n/a" : String.join("; ", workers);
 	}
 
+
+	/** A GET of a running server's path: its body. */
+	String get(BenchServer server, String path) throws Exception {
+		return this.http
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port + path)).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.body();
+	}
 
 	/** The offline limit as the issue defines it: one JVM, 2 ONNX Runtime threads. */
 	double offline(String variant) throws Exception {

@@ -4,13 +4,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.mosec.spring.api.BatchWorker;
 import io.mosec.spring.api.MosecStage;
 
 /**
  * Inference: the texts of every request in a dynamically formed batch, embedded together in
  * runs of similar length. Its workers and batching are set in application.yml, where an operator
- * tunes them.
+ * tunes them. The model's run is an observation of its own, {@code embedding.inference}: a timer
+ * on the server's {@code /actuator/prometheus} and, with tracing set up, a span in each request's
+ * trace, under the stage's.
  */
 @MosecStage(order = 2)
 public class Embed implements BatchWorker<TokenizedRequest, EmbeddingResponse> {
@@ -19,16 +23,25 @@ public class Embed implements BatchWorker<TokenizedRequest, EmbeddingResponse> {
 
 	private final int chunk;
 
-	public Embed(EmbeddingProperties properties) {
+	private final ObservationRegistry observations;
+
+	private final String variant;
+
+	public Embed(EmbeddingProperties properties, ObservationRegistry observations) {
 		this.model = new EmbeddingModel(properties.getVariant(), properties.getIntraOpThreads());
 		this.chunk = properties.getChunk();
+		this.observations = observations;
+		this.variant = properties.getVariant().name().toLowerCase(java.util.Locale.ROOT);
 	}
 
 	@Override
 	public List<EmbeddingResponse> forward(List<TokenizedRequest> batch) {
 		List<long[]> sequences = new ArrayList<>();
 		batch.forEach((request) -> sequences.addAll(request.ids()));
-		List<float[]> vectors = this.model.embed(sequences, this.chunk);
+		List<float[]> vectors = Observation.createNotStarted("embedding.inference", this.observations)
+			.lowCardinalityKeyValue("variant", this.variant)
+			.highCardinalityKeyValue("texts", Integer.toString(sequences.size()))
+			.observe(() -> this.model.embed(sequences, this.chunk));
 		List<EmbeddingResponse> responses = new ArrayList<>(batch.size());
 		int next = 0;
 		for (TokenizedRequest request : batch) {

@@ -5,12 +5,16 @@ import java.util.List;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.mosec.spring.api.MosecStage;
 import io.mosec.spring.api.ValidationException;
 import io.mosec.spring.api.Worker;
 
 /**
  * Checks a request and tokenises its texts (truncated at 256 tokens), in its own worker process.
+ * It records how many tokens each text has: a meter of its own, which the server publishes on
+ * {@code /actuator/prometheus} as {@code embedding_input_tokens} with the stage and worker.
  */
 @MosecStage(order = 1)
 public class Tokenize implements Worker<EmbeddingRequest, TokenizedRequest> {
@@ -19,9 +23,15 @@ public class Tokenize implements Worker<EmbeddingRequest, TokenizedRequest> {
 
 	private final int maxInputs;
 
-	public Tokenize(EmbeddingProperties properties) {
+	private final DistributionSummary tokens;
+
+	public Tokenize(EmbeddingProperties properties, MeterRegistry registry) {
 		this.tokenizer = EmbeddingModel.tokenizer(properties.getVariant());
 		this.maxInputs = properties.getMaxInputs();
+		this.tokens = DistributionSummary.builder("embedding.input.tokens")
+			.baseUnit("tokens")
+			.description("Tokens of each text embedded, after truncation")
+			.register(registry);
 	}
 
 	@Override
@@ -47,6 +57,7 @@ public class Tokenize implements Worker<EmbeddingRequest, TokenizedRequest> {
 		List<long[]> ids = new ArrayList<>(encodings.length);
 		for (Encoding encoding : encodings) {
 			ids.add(encoding.getIds());
+			this.tokens.record(encoding.getIds().length);
 		}
 		return new TokenizedRequest(ids);
 	}

@@ -1,38 +1,61 @@
 package io.mosec.sample;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.mosec.testing.ZipkinCollector;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.msgpack.jackson.dataformat.MessagePackMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
+import org.springframework.boot.micrometer.tracing.test.autoconfigure.AutoConfigureTracing;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * The embedding service as an OpenAI client sees it, with its stages in worker processes.
+ * The embedding service as an OpenAI client sees it, with its stages in worker processes, traced
+ * as the README sets it up (to an in-memory Zipkin here).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "management.tracing.enabled=true")
 @AutoConfigureWebTestClient
 @AutoConfigureMetrics
+@AutoConfigureTracing
 class SampleApplicationTests {
 
 	static final MediaType MSGPACK = MediaType.parseMediaType("application/msgpack");
+
+	static final ZipkinCollector zipkin = ZipkinCollector.started();
+
+	@DynamicPropertySource
+	static void exportToTheCollector(DynamicPropertyRegistry registry) {
+		registry.add("management.tracing.export.zipkin.endpoint", zipkin::endpoint);
+	}
+
+	@AfterAll
+	static void stopTheCollector() {
+		zipkin.close();
+	}
 
 	@Autowired
 	WebTestClient client;
@@ -199,6 +222,62 @@ class SampleApplicationTests {
 			assertThat(median).as("median process duration of stage " + stage).isPositive()
 				.isLessThanOrEqualTo(2 * slowest / 1e9 + 0.002);
 		}
+	}
+
+	/**
+	 * What the stages record in their worker processes reaches the server's scrape, with the stage
+	 * and the worker: the tokenizer's tokens per text, the inference observation's timer.
+	 */
+	@Test
+	void publishesWhatItsStagesRecordInTheirWorkers() {
+		double before = sample(scrape(), "embedding_input_tokens_count", "tokenize");
+		embedsOneText();
+		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+			.until(() -> sample(scrape(), "embedding_input_tokens_count", "tokenize") >= before + 1);
+		String scrape = scrape();
+		assertThat(sample(scrape, "embedding_input_tokens_sum", "tokenize")).isGreaterThanOrEqualTo(7);
+		assertThat(sample(scrape, "embedding_inference_seconds_count", "embed")).isPositive();
+		assertThat(scrape).containsPattern("(?m)^embedding_input_tokens_count\\{stage=\"tokenize\",worker=\"1\"}");
+	}
+
+	/**
+	 * One request, one trace: the HTTP server span, each stage's queue and forward spans, the
+	 * embed worker's span, and under it the model's own {@code embedding.inference}, which the
+	 * worker process exported itself.
+	 */
+	@Test
+	void tracesARequestThroughItsStagesIntoTheModel() {
+		// A client that traces sends its context: the service's spans join the client's trace.
+		String traceId = HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(16).putLong(System.nanoTime())
+			.putLong(ThreadLocalRandom.current().nextLong()).array());
+		this.client.post().uri("/v1/embeddings").contentType(MediaType.APPLICATION_JSON)
+			.header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+			.bodyValue("{\"input\": \"trace this text\"}")
+			.exchange()
+			.expectStatus().isOk();
+		List<JsonNode> trace = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+			.until(() -> zipkin.spans().stream()
+				.filter((span) -> span.path("traceId").asText().equals(traceId))
+				.toList(), (spans) -> spans.stream().anyMatch((span) -> span.path("name").asText().equals("embedding.inference"))
+						&& spans.stream().filter((span) -> span.path("name").asText().equals("mosec.forward")).count() == 2);
+		JsonNode inference = trace.stream().filter((span) -> span.path("name").asText().equals("embedding.inference"))
+			.findFirst().orElseThrow();
+		JsonNode worker = trace.stream().filter((span) -> span.path("id").asText().equals(inference.path("parentId").asText()))
+			.findFirst().orElseThrow();
+		assertThat(worker.path("name").asText()).isEqualTo("mosec.worker");
+		assertThat(worker.path("tags").path("mosec.stage").asText()).isEqualTo("embed");
+		assertThat(trace).extracting((span) -> span.path("name").asText())
+			.contains("mosec.queue", "mosec.forward", "mosec.worker", "embedding.inference");
+	}
+
+	/** A series' value, summed over the workers of a stage. */
+	private static double sample(String scrape, String series, String stage) {
+		Matcher samples = Pattern.compile("(?m)^" + series + "\\{[^}]*stage=\"" + stage + "\"[^}]*} (\\S+)$").matcher(scrape);
+		double sum = 0;
+		while (samples.find()) {
+			sum += Double.parseDouble(samples.group(1));
+		}
+		return sum;
 	}
 
 	private String scrape() {

@@ -2,6 +2,8 @@ package io.mosec.bench.echo;
 
 import java.util.List;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.mosec.spring.api.BatchWorker;
 import io.mosec.spring.api.MosecStage;
 import io.mosec.spring.api.Worker;
@@ -13,7 +15,9 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  * Mosec services made of the starter and trivial stages only, as a new user's first
  * application: {@code /echo} (one stage that returns its input), {@code /sleep} (a stage that
  * costs a fixed 20 ms per batch of up to 32) and {@code /pipeline} (four stages, five workers,
- * each passing its input on). A stage serves only when a route names it.
+ * each passing its input on). A stage serves only when a route names it; {@code counted} is
+ * {@code echo} with a counter of its own incremented per request, the cost of a stage-recorded
+ * meter.
  */
 @SpringBootApplication
 public class MosecEchoApplication {
@@ -27,6 +31,23 @@ public class MosecEchoApplication {
 
 		@Override
 		public byte[] forward(byte[] input) {
+			return input;
+		}
+
+	}
+
+	@MosecStage(name = "counted", num = 2)
+	static class CountedEcho implements Worker<byte[], byte[]> {
+
+		private final Counter requests;
+
+		CountedEcho(MeterRegistry registry) {
+			this.requests = Counter.builder("echo.requests").description("Requests the stage answered").register(registry);
+		}
+
+		@Override
+		public byte[] forward(byte[] input) {
+			this.requests.increment();
 			return input;
 		}
 

@@ -9,6 +9,7 @@ import io.mosec.spring.codec.PayloadCodec;
 import io.mosec.spring.pipeline.MosecLifecycle;
 import io.mosec.spring.pipeline.Pipeline;
 import io.mosec.spring.pipeline.PipelineListener;
+import io.mosec.spring.pipeline.PipelineTracing;
 import io.mosec.spring.stage.LazyStageBeans;
 import io.mosec.spring.stage.StageRegistry;
 import io.mosec.spring.stage.StageResolver;
@@ -19,7 +20,9 @@ import io.mosec.spring.worker.StageTimer;
 import io.mosec.spring.worker.ThreadWorkerPool;
 import io.mosec.spring.worker.launch.WorkerCache;
 import io.mosec.spring.worker.launch.WorkerLauncher;
+import io.mosec.spring.worker.WorkerMeters;
 import io.mosec.spring.worker.WorkerPoolFactory;
+import io.mosec.spring.worker.child.ForwardTracing;
 import io.mosec.spring.worker.child.InputValidator;
 import io.mosec.spring.worker.child.WorkerMain;
 
@@ -78,9 +81,9 @@ public final class MosecAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Pipeline mosecPipeline(StageRegistry registry, WorkerPoolFactory workerPoolFactory,
-			ObjectProvider<PipelineListener> listeners) {
+			ObjectProvider<PipelineListener> listeners, ObjectProvider<PipelineTracing> tracing) {
 		return new Pipeline(registry.servedStages().stream().map(workerPoolFactory::create).toList(),
-				PipelineListeners.of(listeners));
+				PipelineListeners.of(listeners), tracing.getIfAvailable(() -> PipelineTracing.NONE));
 	}
 
 	@Bean
@@ -102,9 +105,10 @@ public final class MosecAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		WorkerPoolFactory mosecWorkerPoolFactory(ConfigurableListableBeanFactory beanFactory, PayloadCodec codec,
-				ObjectProvider<InputValidator> validator, StageTimer timer) {
+				ObjectProvider<InputValidator> validator, StageTimer timer, ObjectProvider<ForwardTracing> tracing) {
+			ForwardTracing forwardTracing = tracing.getIfAvailable(() -> ForwardTracing.NONE);
 			return (stage) -> new ThreadWorkerPool(stage, () -> beanFactory.getBean(stage.beanName()), codec,
-					validator.getIfAvailable(() -> InputValidator.NONE), timer);
+					validator.getIfAvailable(() -> InputValidator.NONE), timer, forwardTracing);
 		}
 
 	}
@@ -143,12 +147,13 @@ public final class MosecAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		WorkerPoolFactory mosecWorkerPoolFactory(SocketDirectory socketDirectory, WorkerLauncher launcher,
-				MosecProperties properties, StageTimer timer) {
+				MosecProperties properties, StageTimer timer, ObjectProvider<WorkerMeters> meters) {
 			AtomicInteger index = new AtomicInteger();
+			WorkerMeters workerMeters = meters.getIfAvailable(() -> WorkerMeters.NONE);
 			return (stage) -> new ProcessWorkerPool(stage,
 					socketDirectory.socketFor(index.getAndIncrement(), stage.name()), launcher,
 					properties.getWorker().getStartupTimeout(), properties.getWorker().getShutdownTimeout(),
-					properties.workerPayloadLimit(), timer);
+					properties.workerPayloadLimit(), timer, workerMeters);
 		}
 
 	}

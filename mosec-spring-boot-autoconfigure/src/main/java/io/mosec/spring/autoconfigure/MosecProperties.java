@@ -73,6 +73,11 @@ public class MosecProperties {
 	private Path socketDir;
 
 	/**
+	 * The meters that stages record in worker processes.
+	 */
+	private final Metrics metrics = new Metrics();
+
+	/**
 	 * The largest payload of one task between the server and a worker: what a frame may claim.
 	 * @return the bound in bytes
 	 */
@@ -150,6 +155,31 @@ public class MosecProperties {
 
 	public void setSocketDir(Path socketDir) {
 		this.socketDir = socketDir;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
+	/**
+	 * The meters that stages record in worker processes, which the server publishes.
+	 */
+	public static class Metrics {
+
+		/**
+		 * The most meters the server publishes for each worker of a stage (each name and tag
+		 * values is one); a stage that records more has the rest left out, with a warning.
+		 */
+		private int maxForwardedMeters = 1000;
+
+		public int getMaxForwardedMeters() {
+			return this.maxForwardedMeters;
+		}
+
+		public void setMaxForwardedMeters(int maxForwardedMeters) {
+			this.maxForwardedMeters = maxForwardedMeters;
+		}
+
 	}
 
 	/**

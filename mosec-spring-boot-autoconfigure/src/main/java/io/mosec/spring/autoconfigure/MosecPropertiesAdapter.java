@@ -58,6 +58,12 @@ final class MosecPropertiesAdapter {
 		return capacity;
 	}
 
+	int maxForwardedMeters() {
+		int limit = this.properties.getMetrics().getMaxForwardedMeters();
+		atLeastOne(limit, "mosec.metrics.max-forwarded-meters", "set it to the most meters one worker of a stage may publish");
+		return limit;
+	}
+
 	long maxRequestSize() {
 		long bytes = (this.properties.getMaxRequestSize() != null) ? this.properties.getMaxRequestSize().toBytes() : 0;
 		if (bytes < 1) {

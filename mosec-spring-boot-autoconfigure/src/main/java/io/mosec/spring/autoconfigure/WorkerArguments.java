@@ -26,8 +26,14 @@ final class WorkerArguments {
 
 	static final String DYNAMIC_TEST_PROPERTIES = "Dynamic Test Properties";
 
+	/**
+	 * Where Boot's test support puts what it sets for a test ({@code TestPropertyValues}), such as
+	 * metrics and trace export turned off unless the test asks for them.
+	 */
+	static final String BOOT_TEST_PROPERTIES = "test";
+
 	private static final List<String> FORWARDED_SOURCES = List.of(INLINED_TEST_PROPERTIES, DYNAMIC_TEST_PROPERTIES,
-			DefaultPropertiesPropertySource.NAME);
+			BOOT_TEST_PROPERTIES, DefaultPropertiesPropertySource.NAME);
 
 	private WorkerArguments() {
 	}

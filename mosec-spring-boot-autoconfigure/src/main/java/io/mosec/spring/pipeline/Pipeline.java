@@ -15,6 +15,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.ContextView;
 
 /**
  * Every stage's queue and batcher, and the hand-over of a task from one stage to the next of
@@ -28,9 +29,31 @@ public final class Pipeline {
 
 	private final Scheduler timer;
 
+	private final PipelineTracing tracing;
+
 	public Pipeline(List<WorkerPool> pools, PipelineListener listener) {
-		pools.forEach((pool) -> this.stages.put(pool.stage().name(), new StagePipeline(pool, listener)));
+		this(pools, listener, PipelineTracing.NONE);
+	}
+
+	/**
+	 * Creates the pipeline; nothing starts before {@link #start()}.
+	 * @param pools each stage's workers
+	 * @param listener told what happens, for metrics
+	 * @param tracing the spans of traced requests' tasks
+	 */
+	public Pipeline(List<WorkerPool> pools, PipelineListener listener, PipelineTracing tracing) {
+		pools.forEach((pool) -> this.stages.put(pool.stage().name(), new StagePipeline(pool, listener, tracing)));
 		this.timer = Schedulers.parallel();
+		this.tracing = tracing;
+	}
+
+	/**
+	 * The trace a request's task joins ({@link Task#traced}).
+	 * @param request the request's Reactor context
+	 * @return the trace context, or {@code null} when untraced
+	 */
+	public Object traceOf(ContextView request) {
+		return this.tracing.traceOf(request);
 	}
 
 	/**

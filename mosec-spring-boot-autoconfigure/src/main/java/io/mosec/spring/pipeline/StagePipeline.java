@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
@@ -52,14 +53,17 @@ final class StagePipeline {
 
 	private final PipelineListener listener;
 
+	private final PipelineTracing tracing;
+
 	private final AtomicInteger queued = new AtomicInteger();
 
 	private Disposable subscription;
 
-	StagePipeline(WorkerPool workers, PipelineListener listener) {
+	StagePipeline(WorkerPool workers, PipelineListener listener, PipelineTracing tracing) {
 		this.stage = workers.stage();
 		this.workers = workers;
 		this.listener = listener;
+		this.tracing = tracing;
 	}
 
 	/**
@@ -138,13 +142,17 @@ final class StagePipeline {
 			return Mono.<Void>empty().hide();
 		}
 		long batchNanos = handedOver - firstQueued;
-		BatchEvents events = this.stage.streaming() ? new StreamEvents(live) : BatchEvents.NONE;
+		PipelineTracing.BatchTrace trace = this.tracing.batch(this.stage, live);
+		BatchEvents events = trace.around(this.stage.streaming() ? new StreamEvents(live) : BatchEvents.NONE);
 		return this.workers.dispatch(new Frame(0, items), events)
 			.doOnNext((reply) -> {
+				trace.answered(reply.frame());
 				this.listener.batchAnswered(this.stage, reply.workerId(), live.size(), batchNanos, reply.forwardNanos());
 				deliver(live, reply.frame(), onward);
 			})
+			.doOnCancel(() -> trace.failed(new CancellationException("stage '" + this.stage.name() + "' stopped")))
 			.onErrorResume((ex) -> {
+				trace.failed(ex);
 				TaskResult failure = failure(ex);
 				live.forEach((task) -> task.complete(failure));
 				return Mono.empty();

@@ -32,6 +32,19 @@ public final class Flags {
 	 */
 	public static final int CANCEL = 1 << 12;
 
+	/**
+	 * Sent by the server just before a batch some of whose tasks are traced: each item's id names
+	 * one of those tasks, its payload is the task's trace context (the propagation fields, W3C's
+	 * {@code traceparent} by default, as a msgpack map). The worker opens its spans under it.
+	 */
+	public static final int TRACE = 1 << 10;
+
+	/**
+	 * Sent by a worker now and then (at most twice a second, and only when they changed): its one
+	 * item's payload is a snapshot of the meters its stage records, for the server to publish.
+	 */
+	public static final int METRICS = 1 << 11;
+
 	/** Sent once by a worker when it has warmed up and connected: its one item's id is the worker id. */
 	public static final int HELLO = 1 << 14;
 

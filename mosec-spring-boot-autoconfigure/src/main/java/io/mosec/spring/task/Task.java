@@ -55,6 +55,9 @@ public final class Task {
 
 	private volatile long queuedNanos;
 
+	/** The request's trace, opaque here (a tracer's context); null when untraced. */
+	private volatile Object trace;
+
 	/**
 	 * Creates a task.
 	 * @param id its id, unique among the tasks in flight
@@ -74,6 +77,22 @@ public final class Task {
 		this.requestFormat = requestFormat;
 		this.responseFormat = responseFormat;
 		this.events = route.streaming() ? Sinks.many().unicast().onBackpressureBuffer() : null;
+	}
+
+	/**
+	 * Joins the task to its request's trace, before it is submitted.
+	 * @param trace the trace context, or {@code null}
+	 */
+	public void traced(Object trace) {
+		this.trace = trace;
+	}
+
+	/**
+	 * The request's trace.
+	 * @return its context, or {@code null} when the request is not traced
+	 */
+	public Object trace() {
+		return this.trace;
 	}
 
 	public int id() {

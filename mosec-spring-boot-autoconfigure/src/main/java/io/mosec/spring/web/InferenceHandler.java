@@ -86,7 +86,7 @@ public final class InferenceHandler {
 			return tooLarge(request);
 		}
 		PayloadFormat responseFormat = ContentNegotiation.responseFormat(request.headers().accept(), requestFormat);
-		return readBody(request).flatMap((body) -> {
+		return readBody(request).flatMap((body) -> Mono.deferContextual((context) -> {
 			if (body.length == 0) {
 				return Problems.respond(Failure.BAD_REQUEST, "the request body is empty", request);
 			}
@@ -99,11 +99,12 @@ public final class InferenceHandler {
 								this.inFlight.size() + " requests in flight, the capacity", request)
 						: unavailable(refused, request);
 			}
+			task.traced(this.pipeline.traceOf(context));
 			if (route.streaming()) {
 				return stream(task, thread);
 			}
 			return run(task, thread).flatMap((result) -> respond(result, route, responseFormat, request));
-		}).onErrorResume(DataBufferLimitException.class, (ex) -> tooLarge(request));
+		})).onErrorResume(DataBufferLimitException.class, (ex) -> tooLarge(request));
 	}
 
 	private Mono<TaskResult> run(Task task, RequestThread thread) {

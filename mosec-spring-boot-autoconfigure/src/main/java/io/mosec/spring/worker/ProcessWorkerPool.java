@@ -63,6 +63,8 @@ public final class ProcessWorkerPool implements WorkerPool {
 
 	private final WorkerAcceptor acceptor;
 
+	private final WorkerMeters meters;
+
 	/**
 	 * Creates the pool; nothing starts before {@link #start()}.
 	 * @param stage the stage
@@ -72,10 +74,12 @@ public final class ProcessWorkerPool implements WorkerPool {
 	 * @param shutdownTimeout how long close waits for workers to exit before killing them
 	 * @param maxItemBytes the largest payload a worker may send for one task
 	 * @param timer bounds each batch by the stage timeout
+	 * @param meters where the meters its workers record go
 	 */
 	public ProcessWorkerPool(StageDefinition stage, Path socket, WorkerLauncher launcher, Duration startupTimeout,
-			Duration shutdownTimeout, int maxItemBytes, StageTimer timer) {
+			Duration shutdownTimeout, int maxItemBytes, StageTimer timer, WorkerMeters meters) {
 		this.stage = stage;
+		this.meters = meters;
 		this.timer = timer;
 		this.startupTimeout = startupTimeout;
 		this.shutdownTimeout = shutdownTimeout;
@@ -158,7 +162,7 @@ public final class ProcessWorkerPool implements WorkerPool {
 		}
 		Process process = slot.process;
 		WorkerConnection connection = new WorkerConnection(this.stage.name(), slot, this.stage.streaming(), process,
-				channel);
+				channel, this.meters.connect(this.stage.name(), workerId));
 		slot.connection = connection;
 		if (!process.isAlive() || slot.retired) {
 			// Gone, or resized away while it said hello (retire saw no connection and stopped it).

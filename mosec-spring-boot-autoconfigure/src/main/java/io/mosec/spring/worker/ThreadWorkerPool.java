@@ -11,9 +11,11 @@ import io.mosec.spring.codec.PayloadCodec;
 import io.mosec.spring.protocol.Frame;
 import io.mosec.spring.stage.StageDefinition;
 import io.mosec.spring.worker.child.CancellableEvents;
+import io.mosec.spring.worker.child.EventChannel;
+import io.mosec.spring.worker.child.ForwardTracing;
 import io.mosec.spring.worker.child.InputValidator;
 import io.mosec.spring.worker.child.StageRunner;
-import io.mosec.spring.worker.launch.WorkerLogFields;
+import io.mosec.spring.support.WorkerLogFields;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -40,6 +42,8 @@ public final class ThreadWorkerPool implements WorkerPool {
 
 	private final StageTimer timer;
 
+	private final ForwardTracing tracing;
+
 	private final IdleWorkers<ThreadWorker> idle = new IdleWorkers<>();
 
 	private final List<ThreadWorker> workers = new ArrayList<>();
@@ -51,10 +55,12 @@ public final class ThreadWorkerPool implements WorkerPool {
 	 * @param codec decodes inputs and encodes outputs
 	 * @param validator validates ingress inputs
 	 * @param timer bounds each batch by the stage timeout
+	 * @param tracing opens the stage's spans under each traced task's
 	 */
 	public ThreadWorkerPool(StageDefinition stage, Supplier<Object> bean, PayloadCodec codec,
-			InputValidator validator, StageTimer timer) {
+			InputValidator validator, StageTimer timer, ForwardTracing tracing) {
 		this.stage = stage;
+		this.tracing = tracing;
 		this.timer = timer;
 		this.bean = bean;
 		this.codec = codec;
@@ -76,7 +82,11 @@ public final class ThreadWorkerPool implements WorkerPool {
 			ThreadWorker worker = new ThreadWorker(id, executor);
 			this.workers.add(worker);
 			try {
-				StageRunner runner = new StageRunner(this.stage, this.bean.get(), this.codec, this.validator);
+				// Created on the stage's thread, so that what it registers there is the stage's (StageThreadTags).
+				StageRunner runner = executor
+					.submit(() -> new StageRunner(this.stage, this.bean.get(), this.codec, this.validator,
+							worker.id, this.tracing))
+					.get();
 				int examples = executor.submit(runner::warmUp).get();
 				worker.runner = runner;
 				logger.info("Stage '" + this.stage.name() + "' worker " + id + " ready (thread, " + examples
@@ -102,13 +112,14 @@ public final class ThreadWorkerPool implements WorkerPool {
 	}
 
 	private Frame run(ThreadWorker worker, Frame batch, BatchEvents events) {
+		Frame traces = events.handedOver(worker.id);
 		if (!this.stage.streaming()) {
-			return worker.runner.run(batch);
+			return worker.runner.run(batch, traces, EventChannel.DISCARD);
 		}
 		// Events go straight to the pipeline; a cancelled task is one the stream's sink stops.
 		CancellableEvents channel = new CancellableEvents(events::event);
 		events.started(channel::cancel);
-		return worker.runner.run(batch, channel);
+		return worker.runner.run(batch, traces, channel);
 	}
 
 	@Override

@@ -35,6 +35,8 @@ final class WorkerConnection {
 
 	private final FrameChannel channel;
 
+	private final WorkerMeters.Feed meters;
+
 	private final ExecutorService io;
 
 	private volatile boolean broken;
@@ -50,13 +52,16 @@ final class WorkerConnection {
 	 * @param streaming whether the stage streams (its batches can be cancelled)
 	 * @param process the worker process
 	 * @param channel the channel it said hello on
+	 * @param meters where the worker's meter snapshots go
 	 */
-	WorkerConnection(String stage, WorkerSlot slot, boolean streaming, Process process, FrameChannel channel) {
+	WorkerConnection(String stage, WorkerSlot slot, boolean streaming, Process process, FrameChannel channel,
+			WorkerMeters.Feed meters) {
 		this.stage = stage;
 		this.slot = slot;
 		this.streaming = streaming;
 		this.process = process;
 		this.channel = channel;
+		this.meters = meters;
 		String prefix = "mosec-" + stage + "-" + slot.id;
 		this.io = Executors.newSingleThreadExecutor(DaemonThreads.named(prefix + "-io-"));
 		DaemonThreads.named(prefix + "-reader-").newThread(this::readReplies).start();
@@ -101,7 +106,7 @@ final class WorkerConnection {
 
 	private void send(Frame batch, CompletableFuture<Frame> reply, BatchEvents events) {
 		try {
-			write(batch);
+			write(events.handedOver(this.slot.id), batch);
 			if (this.streaming) {
 				events.started(this::cancel);
 			}
@@ -124,6 +129,10 @@ final class WorkerConnection {
 					}
 					continue;
 				}
+				if (frame.flag() == Flags.METRICS) {
+					frame.items().forEach((snapshot) -> this.meters.accept(snapshot.payload()));
+					continue;
+				}
 				CompletableFuture<Frame> reply = this.reply;
 				this.reply = null;
 				if (reply == null) {
@@ -137,6 +146,7 @@ final class WorkerConnection {
 			failure = ex;
 		}
 		this.broken = true;
+		this.meters.close();
 		CompletableFuture<Frame> reply = this.reply;
 		if (reply != null) {
 			reply.completeExceptionally((failure != null) ? new WorkerExitedException(describe(), failure)
@@ -147,7 +157,7 @@ final class WorkerConnection {
 	/** Tells the worker a task's client has gone; its stream ends at its next event. */
 	private void cancel(int taskId) {
 		try {
-			write(new Frame(Flags.CANCEL, List.of(new Frame.Item(taskId, 0, new byte[0]))));
+			write(null, new Frame(Flags.CANCEL, List.of(new Frame.Item(taskId, 0, new byte[0]))));
 		}
 		catch (IOException ex) {
 			// The worker is gone: its batch fails anyway.
@@ -155,7 +165,10 @@ final class WorkerConnection {
 	}
 
 	// Batches go out from dispatching threads, cancellations from wherever the client went away.
-	private synchronized void write(Frame frame) throws IOException {
+	private synchronized void write(Frame traces, Frame frame) throws IOException {
+		if (traces != null) {
+			this.channel.write(traces);
+		}
 		this.channel.write(frame);
 	}
 

@@ -58,6 +58,7 @@ class LayeringTests {
 			.consideringOnlyDependenciesInLayers()
 			.layer("Configuration").definedBy(ROOT + ".autoconfigure")
 			.layer("Front end").definedBy(ROOT + ".web", ROOT + ".actuate", ROOT + ".openapi")
+			.layer("Telemetry").definedBy(ROOT + ".metrics", ROOT + ".tracing")
 			.layer("Pipeline").definedBy(ROOT + ".pipeline")
 			.layer("Tasks").definedBy(ROOT + ".task")
 			.layer("Worker pools").definedBy(ROOT + ".worker")
@@ -69,11 +70,13 @@ class LayeringTests {
 			.layer("API").definedBy(ROOT + ".api")
 			.whereLayer("Configuration").mayNotBeAccessedByAnyLayer()
 			.whereLayer("Front end").mayOnlyBeAccessedByLayers("Configuration")
-			.whereLayer("Pipeline").mayOnlyBeAccessedByLayers("Configuration", "Front end")
-			.whereLayer("Tasks").mayOnlyBeAccessedByLayers("Configuration", "Front end", "Pipeline")
-			.whereLayer("Worker pools").mayOnlyBeAccessedByLayers("Configuration", "Front end", "Pipeline")
+			// Metrics and traces plug into the pipeline and the workers through the interfaces they offer.
+			.whereLayer("Telemetry").mayOnlyBeAccessedByLayers("Configuration")
+			.whereLayer("Pipeline").mayOnlyBeAccessedByLayers("Configuration", "Front end", "Telemetry")
+			.whereLayer("Tasks").mayOnlyBeAccessedByLayers("Configuration", "Front end", "Pipeline", "Telemetry")
+			.whereLayer("Worker pools").mayOnlyBeAccessedByLayers("Configuration", "Front end", "Pipeline", "Telemetry")
 			.whereLayer("Launch").mayOnlyBeAccessedByLayers("Configuration", "Worker pools")
-			.whereLayer("Worker side").mayOnlyBeAccessedByLayers("Configuration", "Worker pools", "Launch")
+			.whereLayer("Worker side").mayOnlyBeAccessedByLayers("Configuration", "Worker pools", "Launch", "Telemetry")
 			.check(production);
 	}
 

@@ -1,12 +1,20 @@
 package io.mosec.spring.autoconfigure;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.tracing.Tracer;
 import io.mosec.spring.actuate.MosecEndpoint;
 import io.mosec.spring.actuate.MosecHealthIndicator;
 import io.mosec.spring.actuate.MosecMetrics;
 import io.mosec.spring.actuate.MosecStageMetrics;
+import io.mosec.spring.metrics.ForwardedMeters;
+import io.mosec.spring.metrics.StageThreadTags;
 import io.mosec.spring.openapi.RouteDocumentation;
 import io.mosec.spring.pipeline.Pipeline;
+import io.mosec.spring.pipeline.PipelineTracing;
+import io.mosec.spring.worker.WorkerMeters;
+import io.mosec.spring.worker.child.ForwardTracing;
 import io.mosec.spring.worker.child.WorkerMain;
 import io.mosec.spring.worker.child.WorkerProcess;
 import org.junit.jupiter.api.Test;
@@ -29,7 +37,8 @@ class MosecSupportAutoConfigurationsTests {
 	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(MosecAutoConfiguration.class, MosecHealthAutoConfiguration.class,
 				MosecMetricsAutoConfiguration.class, MosecOpenApiAutoConfiguration.class,
-				MosecWorkerAutoConfiguration.class, MosecEndpointAutoConfiguration.class))
+				MosecWorkerAutoConfiguration.class, MosecEndpointAutoConfiguration.class,
+				MosecTracingAutoConfiguration.class))
 		.withUserConfiguration(MosecAutoConfigurationTests.TwoStages.class)
 		.withPropertyValues("mosec.worker.mode=thread");
 
@@ -73,6 +82,28 @@ class MosecSupportAutoConfigurationsTests {
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(MosecMetrics.class)
 				.doesNotHaveBean(MosecStageMetrics.class)
+				.hasSingleBean(Pipeline.class));
+	}
+
+	@Test
+	void publishesWhatStagesRecordWhereTheServerHasAMeterRegistry() {
+		this.runner.run((context) -> assertThat(context).hasNotFailed()
+			.hasSingleBean(StageThreadTags.class)
+			.getBean(WorkerMeters.class).isSameAs(WorkerMeters.NONE));
+		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.run((context) -> assertThat(context).hasNotFailed().getBean(WorkerMeters.class).isInstanceOf(ForwardedMeters.class));
+	}
+
+	@Test
+	void tracesNothingWithoutATracerAndLeavesTracingOutWithoutMicrometerTracing() {
+		this.runner.run((context) -> assertThat(context).hasNotFailed()
+			.getBean(PipelineTracing.class).isSameAs(PipelineTracing.NONE));
+		this.runner.withBean(Tracer.class, () -> Tracer.NOOP)
+			.run((context) -> assertThat(context).hasNotFailed().getBean(PipelineTracing.class).isSameAs(PipelineTracing.NONE));
+		this.runner.withClassLoader(new FilteredClassLoader(Tracer.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(PipelineTracing.class)
+				.doesNotHaveBean(ForwardTracing.class)
 				.hasSingleBean(Pipeline.class));
 	}
 

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.DefaultApplicationArguments;
 import org.springframework.boot.env.DefaultPropertiesPropertySource;
+import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
@@ -42,6 +43,14 @@ class WorkerArgumentsTests {
 	void namesTheInlinedTestPropertiesAsSpringTestDoes() {
 		assertThat(WorkerArguments.INLINED_TEST_PROPERTIES)
 			.isEqualTo(TestPropertySourceUtils.INLINED_PROPERTIES_PROPERTY_SOURCE_NAME);
+	}
+
+	@Test
+	void passesWhatBootsTestSupportSetForTheTest() {
+		StandardEnvironment environment = new StandardEnvironment();
+		TestPropertyValues.of("management.tracing.export.enabled=false").applyTo(environment);
+		assertThat(environment.getPropertySources().contains(WorkerArguments.BOOT_TEST_PROPERTIES)).isTrue();
+		assertThat(WorkerArguments.of(environment, null)).containsExactly("--management.tracing.export.enabled=false");
 	}
 
 	/** Fails if Spring Test renames the sources that hold a test's properties. */

@@ -56,13 +56,31 @@ abstract sealed class StageInvoker {
 	 */
 	abstract List<Object> examples();
 
+	/** The trace scope of one call of {@code forward}, for the inputs from one position to another. */
+	@FunctionalInterface
+	interface Traces {
+
+		/** Nothing traced. */
+		Traces NONE = (from, to) -> ForwardTracing.Scope.NONE;
+
+		/**
+		 * Opens the spans of a call that serves some inputs.
+		 * @param from the first input's position
+		 * @param to the position after the last input's
+		 * @return what ends them
+		 */
+		ForwardTracing.Scope open(int from, int to);
+
+	}
+
 	/**
 	 * Runs inputs through {@code forward}.
 	 * @param inputs the decoded inputs, at most the max batch size
 	 * @param events the event sink of each input's task, by position (streaming stages only)
+	 * @param traces opens each call's spans
 	 * @return one outcome per input, in order
 	 */
-	abstract List<Forwarded> forward(List<Object> inputs, IntFunction<EventSink<Object>> events);
+	abstract List<Forwarded> forward(List<Object> inputs, IntFunction<EventSink<Object>> events, Traces traces);
 
 	/** The contracts that take one input at a time: a failure fails that input's task alone. */
 	abstract static sealed class OneByOne extends StageInvoker {
@@ -77,10 +95,10 @@ abstract sealed class StageInvoker {
 		abstract Forwarded forwardOne(Object input, EventSink<Object> events) throws Exception;
 
 		@Override
-		final List<Forwarded> forward(List<Object> inputs, IntFunction<EventSink<Object>> events) {
+		final List<Forwarded> forward(List<Object> inputs, IntFunction<EventSink<Object>> events, Traces traces) {
 			List<Forwarded> outcomes = new ArrayList<>(inputs.size());
 			for (int i = 0; i < inputs.size(); i++) {
-				try {
+				try (ForwardTracing.Scope scope = traces.open(i, i + 1)) {
 					outcomes.add(forwardOne(inputs.get(i), events.apply(i)));
 				}
 				catch (Exception ex) {
@@ -131,9 +149,9 @@ abstract sealed class StageInvoker {
 		}
 
 		@Override
-		List<Forwarded> forward(List<Object> inputs, IntFunction<EventSink<Object>> events) {
+		List<Forwarded> forward(List<Object> inputs, IntFunction<EventSink<Object>> events, Traces traces) {
 			List<Object> outputs;
-			try {
+			try (ForwardTracing.Scope scope = traces.open(0, inputs.size())) {
 				outputs = this.bean.forward(inputs);
 				int actual = (outputs != null) ? outputs.size() : 0;
 				if (actual != inputs.size()) {

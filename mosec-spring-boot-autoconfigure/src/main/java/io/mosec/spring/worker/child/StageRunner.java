@@ -3,7 +3,9 @@ package io.mosec.spring.worker.child;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.mosec.spring.api.ClientException;
 import io.mosec.spring.api.EventSink;
@@ -44,18 +46,38 @@ public final class StageRunner {
 
 	private final InputValidator validator;
 
+	private final int workerId;
+
+	private final ForwardTracing tracing;
+
 	/**
-	 * Creates a runner.
+	 * Creates a runner that traces nothing.
 	 * @param stage the stage
 	 * @param bean its bean
 	 * @param codec the payload codec
 	 * @param validator checks each decoded ingress input before {@code forward}
 	 */
 	public StageRunner(StageDefinition stage, Object bean, PayloadCodec codec, InputValidator validator) {
+		this(stage, bean, codec, validator, 0, ForwardTracing.NONE);
+	}
+
+	/**
+	 * Creates a runner.
+	 * @param stage the stage
+	 * @param bean its bean
+	 * @param codec the payload codec
+	 * @param validator checks each decoded ingress input before {@code forward}
+	 * @param workerId the worker it runs in
+	 * @param tracing opens spans under the traced tasks' contexts
+	 */
+	public StageRunner(StageDefinition stage, Object bean, PayloadCodec codec, InputValidator validator, int workerId,
+			ForwardTracing tracing) {
 		this.stage = stage;
 		this.invoker = StageInvoker.of(stage, bean);
 		this.codec = codec;
 		this.validator = validator;
+		this.workerId = workerId;
+		this.tracing = tracing;
 	}
 
 	/**
@@ -68,7 +90,8 @@ public final class StageRunner {
 		List<Object> examples = this.invoker.examples();
 		for (int from = 0; from < examples.size(); from += this.stage.maxBatchSize()) {
 			List<Object> batch = examples.subList(from, Math.min(examples.size(), from + this.stage.maxBatchSize()));
-			for (Forwarded outcome : this.invoker.forward(batch, (i) -> new Events(0, EventChannel.DISCARD))) {
+			for (Forwarded outcome : this.invoker.forward(batch, (i) -> new Events(0, EventChannel.DISCARD),
+					StageInvoker.Traces.NONE)) {
 				if (outcome.failure() != null) {
 					throw outcome.failure();
 				}
@@ -83,17 +106,18 @@ public final class StageRunner {
 	 * @return the reply, one item per task in the same order, each with its own status
 	 */
 	public Frame run(Frame request) {
-		return run(request, EventChannel.DISCARD);
+		return run(request, null, EventChannel.DISCARD);
 	}
 
 	/**
 	 * Runs one batch.
 	 * @param request the batch, one item per task
+	 * @param traces the trace contexts of its traced tasks ({@code Flags.TRACE}), or {@code null}
 	 * @param events where a streaming stage's events go, as they are sent
 	 * @return the reply, one item per task in the same order, each with its own status (an
 	 * empty payload for a stream that ended well)
 	 */
-	public Frame run(Frame request, EventChannel events) {
+	public Frame run(Frame request, Frame traces, EventChannel events) {
 		List<Frame.Item> items = request.items();
 		Frame.Item[] reply = new Frame.Item[items.size()];
 		List<Frame.Item> accepted = new ArrayList<>(items.size());
@@ -124,7 +148,8 @@ public final class StageRunner {
 			}
 		}
 		if (!inputs.isEmpty()) {
-			List<Forwarded> outcomes = this.invoker.forward(inputs, (k) -> new Events(accepted.get(k).id(), events));
+			List<Forwarded> outcomes = this.invoker.forward(inputs, (k) -> new Events(accepted.get(k).id(), events),
+					traces(traces, accepted));
 			Frame.Item previous = null;
 			for (int k = 0; k < outcomes.size(); k++) {
 				Frame.Item item = accepted.get(k);
@@ -136,6 +161,26 @@ public final class StageRunner {
 			}
 		}
 		return new Frame(Flags.OK, List.of(reply));
+	}
+
+	/** Each call's spans, under the contexts of the traced tasks among those it serves. */
+	private StageInvoker.Traces traces(Frame traces, List<Frame.Item> accepted) {
+		if (traces == null || traces.items().isEmpty()) {
+			return StageInvoker.Traces.NONE;
+		}
+		Map<Integer, byte[]> contexts = new HashMap<>();
+		traces.items().forEach((item) -> contexts.put(item.id(), item.payload()));
+		return (from, to) -> {
+			List<byte[]> served = new ArrayList<>();
+			for (Frame.Item item : accepted.subList(from, to)) {
+				byte[] context = contexts.get(item.id());
+				if (context != null) {
+					served.add(context);
+				}
+			}
+			return served.isEmpty() ? ForwardTracing.Scope.NONE
+					: this.tracing.open(this.stage.name(), this.workerId, served, to - from);
+		};
 	}
 
 	/** An ingress input that fails validation fails its task alone, with 422; {@code null} if valid. */

@@ -11,7 +11,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.mosec.spring.codec.PayloadCodec;
 import io.mosec.spring.protocol.Flags;
@@ -20,6 +23,7 @@ import io.mosec.spring.protocol.FrameChannel;
 import io.mosec.spring.stage.MosecConfigurationException;
 import io.mosec.spring.stage.StageDefinition;
 import io.mosec.spring.stage.StageRegistry;
+import io.mosec.spring.support.DaemonThreads;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -29,11 +33,15 @@ import org.springframework.context.SmartLifecycle;
 /**
  * The worker side of a stage: creates the stage bean (only here, never in the server), warms
  * it up, connects to the stage's socket (a connection means ready), then answers one batch at a
- * time until the socket closes or the server dies, and exits.
+ * time until the socket closes or the server dies, and exits. Twice a second it also sends the
+ * meters its stage records, when they changed.
  */
 public final class WorkerProcess implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(WorkerProcess.class);
+
+	/** How often the stage's meters go to the server: a scrape sees them within a second. */
+	static final long METER_PERIOD_MILLIS = 500;
 
 	private final ConfigurableListableBeanFactory beanFactory;
 
@@ -53,6 +61,13 @@ public final class WorkerProcess implements SmartLifecycle {
 
 	private final boolean training;
 
+	private final MeterSnapshots meters;
+
+	private final ForwardTracing tracing;
+
+	private final ScheduledExecutorService meterSender = Executors
+		.newSingleThreadScheduledExecutor(DaemonThreads.named("mosec-worker-meters-"));
+
 	private volatile FrameChannel channel;
 
 	private volatile boolean running;
@@ -69,10 +84,12 @@ public final class WorkerProcess implements SmartLifecycle {
 	 * @param maxItemBytes the largest payload of one task
 	 * @param training whether to exit after the warm-up instead of serving: a worker that only
 	 * writes its class data archive
+	 * @param meters the stage's meters, to send to the server
+	 * @param tracing opens the stage's spans under each traced task's
 	 */
 	public WorkerProcess(ConfigurableListableBeanFactory beanFactory, StageRegistry registry, PayloadCodec codec,
 			InputValidator validator, String stageName, int workerId, Path socket, int maxItemBytes,
-			boolean training) {
+			boolean training, MeterSnapshots meters, ForwardTracing tracing) {
 		this.beanFactory = beanFactory;
 		this.registry = registry;
 		this.codec = codec;
@@ -82,6 +99,8 @@ public final class WorkerProcess implements SmartLifecycle {
 		this.socket = socket;
 		this.maxItemBytes = maxItemBytes;
 		this.training = training;
+		this.meters = meters;
+		this.tracing = tracing;
 	}
 
 	@Override
@@ -93,7 +112,7 @@ public final class WorkerProcess implements SmartLifecycle {
 					+ "', which this application does not define");
 		}
 		StageRunner runner = new StageRunner(stage, this.beanFactory.getBean(stage.beanName()), this.codec,
-				this.validator);
+				this.validator, this.workerId, this.tracing);
 		long created = System.nanoTime();
 		logger.info("Warming up stage '" + this.stageName + "' (stage bean created in " + (created - started) / 1_000_000
 				+ " ms)");
@@ -118,7 +137,7 @@ public final class WorkerProcess implements SmartLifecycle {
 			socketChannel.connect(UnixDomainSocketAddress.of(this.socket));
 			this.channel = new FrameChannel(socketChannel, stage.maxBatchSize(), this.maxItemBytes);
 			byte[] pid = Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII);
-			this.channel.write(new Frame(Flags.HELLO, List.of(new Frame.Item(this.workerId, 0, pid))));
+			send(new Frame(Flags.HELLO, List.of(new Frame.Item(this.workerId, 0, pid))));
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Cannot connect to the server at " + this.socket, ex);
@@ -126,6 +145,8 @@ public final class WorkerProcess implements SmartLifecycle {
 		logger.info("Warmed up: " + examples + " example(s) in " + (warmed - created) / 1_000_000
 				+ " ms; connected, ready");
 		this.running = true;
+		this.meterSender.scheduleWithFixedDelay(this::sendMeters, METER_PERIOD_MILLIS, METER_PERIOD_MILLIS,
+				TimeUnit.MILLISECONDS);
 		Thread serving = new Thread(() -> serve(runner, stage.streaming()), "mosec-worker-" + this.stageName + "-" + this.workerId);
 		serving.setDaemon(false);
 		serving.start();
@@ -138,9 +159,16 @@ public final class WorkerProcess implements SmartLifecycle {
 				serveStreams(runner);
 			}
 			else {
-				Frame batch;
-				while ((batch = this.channel.read()) != null) {
-					this.channel.write(runner.run(batch));
+				Frame frame;
+				Frame traces = null;
+				while ((frame = this.channel.read()) != null) {
+					if (frame.flag() == Flags.TRACE) {
+						// The contexts of the batch that follows.
+						traces = frame;
+						continue;
+					}
+					send(runner.run(frame, traces, EventChannel.DISCARD));
+					traces = null;
 				}
 			}
 		}
@@ -162,15 +190,19 @@ public final class WorkerProcess implements SmartLifecycle {
 	 * shared lock.
 	 */
 	private void serveStreams(StageRunner runner) throws IOException {
-		BlockingQueue<Optional<Frame>> batches = new LinkedBlockingQueue<>();
+		BlockingQueue<Optional<TracedBatch>> batches = new LinkedBlockingQueue<>();
 		Set<Integer> running = ConcurrentHashMap.newKeySet();
-		CancellableEvents events = new CancellableEvents((taskId, data) -> this.channel
-			.write(new Frame(Flags.STREAM_EVENT, List.of(new Frame.Item(taskId, Flags.OK, data)))));
+		CancellableEvents events = new CancellableEvents(
+				(taskId, data) -> send(new Frame(Flags.STREAM_EVENT, List.of(new Frame.Item(taskId, Flags.OK, data)))));
 		Thread reader = new Thread(() -> {
 			try {
 				Frame frame;
+				Frame traces = null;
 				while ((frame = this.channel.read()) != null) {
-					if (frame.flag() == Flags.CANCEL) {
+					if (frame.flag() == Flags.TRACE) {
+						traces = frame;
+					}
+					else if (frame.flag() == Flags.CANCEL) {
 						// Only tasks of the batch in hand: a late cancel must not stop a later task of the same id.
 						frame.items().stream().map(Frame.Item::id).filter(running::contains).forEach(events::cancel);
 					}
@@ -178,7 +210,8 @@ public final class WorkerProcess implements SmartLifecycle {
 						running.clear();
 						events.reset();
 						frame.items().forEach((item) -> running.add(item.id()));
-						batches.add(Optional.of(frame));
+						batches.add(Optional.of(new TracedBatch(frame, traces)));
+						traces = null;
 					}
 				}
 			}
@@ -190,9 +223,9 @@ public final class WorkerProcess implements SmartLifecycle {
 		reader.setDaemon(true);
 		reader.start();
 		try {
-			Optional<Frame> batch;
+			Optional<TracedBatch> batch;
 			while ((batch = batches.take()).isPresent()) {
-				this.channel.write(runner.run(batch.get(), events));
+				send(runner.run(batch.get().batch(), batch.get().traces(), events));
 			}
 		}
 		catch (InterruptedException ex) {
@@ -200,9 +233,31 @@ public final class WorkerProcess implements SmartLifecycle {
 		}
 	}
 
+	/** Replies, events and meter snapshots leave from different threads; a frame goes out whole. */
+	private synchronized void send(Frame frame) throws IOException {
+		this.channel.write(frame);
+	}
+
+	private void sendMeters() {
+		try {
+			byte[] snapshot = this.meters.take();
+			if (snapshot != null) {
+				send(new Frame(Flags.METRICS, List.of(new Frame.Item(this.workerId, 0, snapshot))));
+			}
+		}
+		catch (IOException ex) {
+			// The server is gone: the serving thread notices and exits.
+		}
+		catch (RuntimeException ex) {
+			// A meter that cannot be read must not stop the next snapshot, nor the worker.
+			logger.warn("Could not send this worker's meters", ex);
+		}
+	}
+
 	@Override
 	public void stop() {
 		this.running = false;
+		this.meterSender.shutdownNow();
 		FrameChannel channel = this.channel;
 		if (channel != null) {
 			try {
@@ -217,6 +272,11 @@ public final class WorkerProcess implements SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return this.running;
+	}
+
+	/** A batch and the trace contexts that came before it, or {@code null}. */
+	private record TracedBatch(Frame batch, Frame traces) {
+
 	}
 
 }

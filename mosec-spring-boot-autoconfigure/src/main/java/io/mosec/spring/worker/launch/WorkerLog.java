@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.ThreadFactory;
 
+import io.mosec.spring.support.WorkerLogFields;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

@@ -79,10 +79,36 @@ class StageRunnerTests {
 		assertThat(bean.batches).containsExactly(List.of(1, 2), List.of(3, 4), List.of(5));
 	}
 
-	private StageRunner runner(StageKind kind, int maxBatchSize, Object bean) {
+	@Test
+	void opensEachCallsSpansUnderTheContextsOfTheTracedTasksItServes() {
+		List<String> opened = new ArrayList<>();
+		ForwardTracing tracing = (stage, workerId, contexts, batchSize) -> {
+			opened.add(stage + " " + workerId + " " + batchSize + " "
+					+ contexts.stream().map((context) -> new String(context, StandardCharsets.UTF_8)).toList());
+			return ForwardTracing.Scope.NONE;
+		};
+		Frame traces = new Frame(Flags.TRACE, List.of(new Frame.Item(1, 0, "a".getBytes(StandardCharsets.UTF_8)),
+				new Frame.Item(3, 0, "c".getBytes(StandardCharsets.UTF_8))));
+		stageRunner(StageKind.WORKER, 1, (Worker<Integer, Integer>) (input) -> input, tracing)
+			.run(batch("1", "2", "3"), traces, EventChannel.DISCARD);
+		assertThat(opened).as("one call per task; the untraced one opens nothing").containsExactly("s 7 1 [a]", "s 7 1 [c]");
+		opened.clear();
+		stageRunner(StageKind.BATCH_WORKER, 8, new Doubling(), tracing).run(batch("1", "oops", "3"), traces,
+				EventChannel.DISCARD);
+		assertThat(opened).as("one call for the batch that reaches forward").containsExactly("s 7 2 [a, c]");
+		opened.clear();
+		stageRunner(StageKind.BATCH_WORKER, 8, new Doubling(), tracing).run(batch("1", "3"), null, EventChannel.DISCARD);
+		assertThat(opened).isEmpty();
+	}
+
+	private StageRunner stageRunner(StageKind kind, int maxBatchSize, Object bean, ForwardTracing tracing) {
 		StageDefinition stage = new StageDefinition("s", "s", bean.getClass(), 0, 1, maxBatchSize, Duration.ZERO,
 				Duration.ofSeconds(1), kind, Integer.class, Integer.class, List.of(), List.of());
-		return new StageRunner(stage, bean, this.codec, InputValidator.NONE);
+		return new StageRunner(stage, bean, this.codec, InputValidator.NONE, 7, tracing);
+	}
+
+	private StageRunner runner(StageKind kind, int maxBatchSize, Object bean) {
+		return stageRunner(kind, maxBatchSize, bean, ForwardTracing.NONE);
 	}
 
 	private static Frame batch(String... bodies) {

@@ -1,4 +1,4 @@
-package io.mosec.spring.worker.launch;
+package io.mosec.spring.support;
 
 import org.slf4j.MDC;
 
@@ -18,6 +18,28 @@ public final class WorkerLogFields {
 	private WorkerLogFields() {
 	}
 
+	/**
+	 * The stage this thread works for.
+	 * @return its name, or {@code null} on a thread of no stage
+	 */
+	public static String stage() {
+		return MDC.get(STAGE);
+	}
+
+	/**
+	 * The worker this thread works for.
+	 * @return its id, or {@code null} on a thread of no stage
+	 */
+	public static String worker() {
+		return MDC.get(WORKER);
+	}
+
+	/**
+	 * Sets the fields on the thread that runs it.
+	 * @param stage the stage
+	 * @param workerId the worker
+	 * @return what sets them
+	 */
 	public static Runnable setter(String stage, int workerId) {
 		return () -> {
 			MDC.put(STAGE, stage);
