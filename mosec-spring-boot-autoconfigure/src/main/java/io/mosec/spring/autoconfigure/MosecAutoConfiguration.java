@@ -11,20 +11,23 @@ import io.mosec.spring.pipeline.Pipeline;
 import io.mosec.spring.pipeline.PipelineListener;
 import io.mosec.spring.pipeline.PipelineTracing;
 import io.mosec.spring.stage.LazyStageBeans;
+import io.mosec.spring.stage.MosecConfigurationException;
 import io.mosec.spring.stage.StageRegistry;
 import io.mosec.spring.stage.StageResolver;
 import io.mosec.spring.task.InFlightTable;
 import io.mosec.spring.worker.ProcessWorkerPool;
-import io.mosec.spring.worker.launch.SocketDirectory;
 import io.mosec.spring.worker.StageTimer;
 import io.mosec.spring.worker.ThreadWorkerPool;
-import io.mosec.spring.worker.launch.WorkerCache;
-import io.mosec.spring.worker.launch.WorkerLauncher;
 import io.mosec.spring.worker.WorkerMeters;
 import io.mosec.spring.worker.WorkerPoolFactory;
 import io.mosec.spring.worker.child.ForwardTracing;
 import io.mosec.spring.worker.child.InputValidator;
 import io.mosec.spring.worker.child.WorkerMain;
+import io.mosec.spring.worker.launch.PythonRuntime;
+import io.mosec.spring.worker.launch.SocketDirectory;
+import io.mosec.spring.worker.launch.WorkerCache;
+import io.mosec.spring.worker.launch.WorkerCommands;
+import io.mosec.spring.worker.launch.WorkerLauncher;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -62,8 +65,16 @@ public final class MosecAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	StageRegistry mosecStageRegistry(ConfigurableListableBeanFactory beanFactory, MosecProperties properties) {
-		return new StageResolver(beanFactory, new MosecPropertiesAdapter(properties).stageSettings()).resolve();
+	StageRegistry mosecStageRegistry(ConfigurableListableBeanFactory beanFactory, MosecProperties properties,
+			ObjectProvider<PythonRuntime> python) {
+		return new StageResolver(beanFactory, new MosecPropertiesAdapter(properties).stageSettings((name, target) -> {
+			PythonRuntime runtime = python.getIfAvailable();
+			if (runtime == null) {
+				throw new MosecConfigurationException("Stage '" + name + "' is a Python stage (mosec.stages." + name
+						+ ".python), which runs in worker processes only: remove mosec.worker.mode=thread.");
+			}
+			return runtime.probe(name, target);
+		})).resolve();
 	}
 
 	@Bean
@@ -144,16 +155,28 @@ public final class MosecAutoConfiguration {
 			return WorkerLauncher.forThisJvm(sources, forwarded).withCache(workerCache, cache.isClassDataSharing());
 		}
 
+		/** Made only for an application with a Python stage: it copies the mosec Python package. */
+		@Bean
+		@ConditionalOnMissingBean
+		PythonRuntime mosecPythonRuntime(SocketDirectory socketDirectory, MosecProperties properties) {
+			return PythonRuntime.extract(properties.getPython().getInterpreter(), socketDirectory.path());
+		}
+
 		@Bean
 		@ConditionalOnMissingBean
 		WorkerPoolFactory mosecWorkerPoolFactory(SocketDirectory socketDirectory, WorkerLauncher launcher,
-				MosecProperties properties, StageTimer timer, ObjectProvider<WorkerMeters> meters) {
+				MosecProperties properties, StageTimer timer, ObjectProvider<WorkerMeters> meters,
+				ObjectProvider<PythonRuntime> python) {
 			AtomicInteger index = new AtomicInteger();
 			WorkerMeters workerMeters = meters.getIfAvailable(() -> WorkerMeters.NONE);
-			return (stage) -> new ProcessWorkerPool(stage,
-					socketDirectory.socketFor(index.getAndIncrement(), stage.name()), launcher,
-					properties.getWorker().getStartupTimeout(), properties.getWorker().getShutdownTimeout(),
-					properties.workerPayloadLimit(), timer, workerMeters);
+			return (stage) -> {
+				Path socket = socketDirectory.socketFor(index.getAndIncrement(), stage.name());
+				WorkerCommands commands = (stage.python() != null) ? python.getObject().commands(stage, socket)
+						: WorkerCommands.jvm(stage, launcher, socket);
+				return new ProcessWorkerPool(stage, socket, commands, properties.getWorker().getStartupTimeout(),
+						properties.getWorker().getShutdownTimeout(), properties.workerPayloadLimit(), timer,
+						workerMeters);
+			};
 		}
 
 	}

@@ -78,6 +78,11 @@ public class MosecProperties {
 	private final Metrics metrics = new Metrics();
 
 	/**
+	 * How Python stages run.
+	 */
+	private final Python python = new Python();
+
+	/**
 	 * The largest payload of one task between the server and a worker: what a frame may claim.
 	 * @return the bound in bytes
 	 */
@@ -161,6 +166,31 @@ public class MosecProperties {
 		return this.metrics;
 	}
 
+	public Python getPython() {
+		return this.python;
+	}
+
+	/**
+	 * How Python stages run.
+	 */
+	public static class Python {
+
+		/**
+		 * The interpreter of Python stages: a command on the PATH or a path, a virtualenv's
+		 * bin/python say. It needs the msgpack package.
+		 */
+		private String interpreter = "python3";
+
+		public String getInterpreter() {
+			return this.interpreter;
+		}
+
+		public void setInterpreter(String interpreter) {
+			this.interpreter = interpreter;
+		}
+
+	}
+
 	/**
 	 * The meters that stages record in worker processes, which the server publishes.
 	 */
@@ -238,6 +268,20 @@ public class MosecProperties {
 		 * Extra JVM options of the stage's worker processes, such as -Xmx2g.
 		 */
 		private List<String> jvmOptions = new ArrayList<>();
+
+		/**
+		 * Makes this a Python stage: the Mosec Worker class its workers run, as
+		 * path/to/file.py:Class or package.module:Class.
+		 */
+		private String python;
+
+		public String getPython() {
+			return this.python;
+		}
+
+		public void setPython(String python) {
+			this.python = python;
+		}
 
 		public Integer getNum() {
 			return this.num;

@@ -3,7 +3,9 @@ package io.mosec.spring.autoconfigure;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
 
+import io.mosec.spring.stage.PythonStage;
 import io.mosec.spring.stage.StageSettings;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -22,7 +24,19 @@ final class MosecPropertiesAdapter {
 		this.properties = properties;
 	}
 
+	/**
+	 * The stage settings as a JVM worker process needs them: it never runs a Python stage, so
+	 * their classes are taken as named, not asked about.
+	 */
 	StageSettings stageSettings() {
+		return stageSettings((name, target) -> new PythonStage(target, null, false));
+	}
+
+	/**
+	 * The stage settings of the server.
+	 * @param python describes each Python stage's class (its name, its target)
+	 */
+	StageSettings stageSettings(BiFunction<String, String, PythonStage> python) {
 		Map<String, StageSettings.Stage> stages = new LinkedHashMap<>();
 		this.properties.getStages().forEach((name, stage) -> {
 			String prefix = StageSettings.STAGES_PREFIX + name + ".";
@@ -35,7 +49,8 @@ final class MosecPropertiesAdapter {
 				positive(stage.getTimeout(), prefix + "timeout");
 			}
 			stages.put(name, new StageSettings.Stage(stage.getNum(), stage.getMaxBatchSize(), stage.getMaxWaitTime(),
-					stage.getTimeout(), stage.getEnv(), stage.getJvmOptions()));
+					stage.getTimeout(), stage.getEnv(), stage.getJvmOptions(),
+					(stage.getPython() != null) ? python.apply(name, stage.getPython()) : null));
 		});
 		return new StageSettings(timeout(), zeroOrPositive(this.properties.getDefaults().getMaxWaitTime(),
 				"mosec.defaults.max-wait-time"), this.properties.getEndpoint(), stages,

@@ -15,7 +15,7 @@ public enum Failure {
 	BAD_REQUEST(400, Flags.BAD_REQUEST, "bad request", null),
 
 	/** The request outlived its deadline, or its batch the stage timeout. */
-	TIMEOUT(408, Failure.NO_FLAG, "request timeout",
+	TIMEOUT(408, Flags.TIMEOUT, "request timeout",
 			"The request outlived its deadline (mosec.timeout) or a stage its timeout"),
 
 	/** The body is larger than the limit. */
@@ -109,6 +109,7 @@ public enum Failure {
 		return switch (flag) {
 			case Flags.BAD_REQUEST -> BAD_REQUEST;
 			case Flags.VALIDATION_ERROR -> VALIDATION_ERROR;
+			case Flags.TIMEOUT -> TIMEOUT;
 			default -> INTERNAL_ERROR;
 		};
 	}

@@ -21,6 +21,15 @@ public final class Flags {
 	public static final int MSGPACK_OUT = 8;
 
 	/**
+	 * Request item of a Python stage: the input comes from a Python stage, pickled (Mosec's
+	 * format between Python stages); msgpack otherwise.
+	 */
+	public static final int PICKLE_IN = 16;
+
+	/** Request item of a Python stage: the output goes to a Python stage, pickled; msgpack otherwise. */
+	public static final int PICKLE_OUT = 32;
+
+	/**
 	 * Sent by a worker while it runs a batch of a streaming stage: each item is one event of
 	 * the task with its id, the batch's reply follows the last event.
 	 */
@@ -57,11 +66,14 @@ public final class Flags {
 	/** Reply: the stage rejected the input as invalid ({@link Failure}). */
 	public static final int VALIDATION_ERROR = 4;
 
-	/**
-	 * Reply: the stage failed ({@link Failure}). Mosec's {@code TIMEOUT} (16) is never sent: a
-	 * worker does not know its deadline, the server times a batch out itself.
-	 */
+	/** Reply: the stage failed ({@link Failure}). */
 	public static final int INTERNAL_ERROR = 8;
+
+	/**
+	 * Reply: the stage gave up on a deadline of its own (a Python stage's {@code MosecTimeoutError},
+	 * Mosec's value); the server's own stage timeout needs no flag, it times a batch out itself.
+	 */
+	public static final int TIMEOUT = 16;
 
 	private Flags() {
 	}

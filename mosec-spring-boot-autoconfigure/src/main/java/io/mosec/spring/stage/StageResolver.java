@@ -55,9 +55,21 @@ public final class StageResolver {
 
 	private Map<String, StageDefinition> discoverStages() {
 		Map<String, StageDefinition> stages = new LinkedHashMap<>();
+		int declared = 0;
+		for (Map.Entry<String, StageSettings.Stage> configured : this.settings.stages().entrySet()) {
+			if (configured.getValue().python() != null) {
+				stages.put(configured.getKey(),
+						PythonStages.resolve(configured.getKey(), configured.getValue(), this.settings, declared++));
+			}
+		}
 		for (String beanName : this.beanFactory.getBeanNamesForAnnotation(MosecStage.class)) {
 			StageDefinition stage = resolveStage(beanName);
 			StageDefinition other = stages.putIfAbsent(stage.name(), stage);
+			if (other != null && other.python() != null) {
+				throw new MosecConfigurationException(StageSettings.STAGES_PREFIX + stage.name() + ".python makes '"
+						+ stage.name() + "' a Python stage, but @MosecStage bean '" + beanName + "' has that name too: "
+						+ "give one of them another name.");
+			}
 			if (other != null) {
 				throw new MosecConfigurationException("Two @MosecStage beans are named '" + stage.name() + "' (beans '"
 						+ other.beanName() + "' and '" + beanName + "'): give one of them another "

@@ -37,12 +37,14 @@ public record StageSettings(Duration timeout, Duration maxWaitTime, String endpo
 	 * @param timeout longest time one {@code forward} may take
 	 * @param env environment variables per worker
 	 * @param jvmOptions extra JVM options for the stage's worker processes
+	 * @param python the Python class that is the stage, as the interpreter described it;
+	 * {@code null} for a bean stage
 	 */
 	public record Stage(Integer num, Integer maxBatchSize, Duration maxWaitTime, Duration timeout,
-			List<Map<String, String>> env, List<String> jvmOptions) {
+			List<Map<String, String>> env, List<String> jvmOptions, PythonStage python) {
 
 		/** A stage nothing overrides. */
-		public static final Stage NONE = new Stage(null, null, null, null, List.of(), List.of());
+		public static final Stage NONE = new Stage(null, null, null, null, List.of(), List.of(), null);
 
 		public Stage {
 			env = List.copyOf(env);

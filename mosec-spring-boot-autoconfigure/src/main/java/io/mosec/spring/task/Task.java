@@ -1,6 +1,7 @@
 package io.mosec.spring.task;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -160,6 +161,16 @@ public final class Task {
 			state |= Flags.EGRESS;
 			if (this.responseFormat == PayloadFormat.MSGPACK) {
 				state |= Flags.MSGPACK_OUT;
+			}
+		}
+		// Between two Python stages the payload is pickle, as in Mosec; next to a JVM stage, msgpack.
+		List<StageDefinition> stages = this.route.stages();
+		if (stage().python() != null) {
+			if (this.stageIndex > 0 && stages.get(this.stageIndex - 1).python() != null) {
+				state |= Flags.PICKLE_IN;
+			}
+			if (!atEgress() && stages.get(this.stageIndex + 1).python() != null) {
+				state |= Flags.PICKLE_OUT;
 			}
 		}
 		return state;

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 
 import io.mosec.spring.codec.PayloadFormat;
+import io.mosec.spring.stage.StageDefinition;
 
 import org.springframework.http.MediaType;
 
@@ -69,6 +70,20 @@ final class ContentNegotiation {
 
 	private static boolean isMsgpack(MediaType type) {
 		return PayloadFormat.MSGPACK.mediaType().equalsTypeAndSubtype(type) || X_MSGPACK.equalsTypeAndSubtype(type);
+	}
+
+	/**
+	 * The content type of a 200 answer: a Python egress stage's own ({@code resp_mime_type}),
+	 * {@code application/octet-stream} for raw bytes, else the negotiated format's.
+	 * @param egress the route's last stage
+	 * @param format the negotiated response format
+	 * @return the content type
+	 */
+	static MediaType responseType(StageDefinition egress, PayloadFormat format) {
+		if (egress.python() != null && egress.python().mediaType() != null) {
+			return MediaType.parseMediaType(egress.python().mediaType());
+		}
+		return egress.rawOutput() ? MediaType.APPLICATION_OCTET_STREAM : format.mediaType();
 	}
 
 }

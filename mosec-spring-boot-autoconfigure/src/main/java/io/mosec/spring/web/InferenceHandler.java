@@ -158,7 +158,7 @@ public final class InferenceHandler {
 		if (result.status() != 200) {
 			return Problems.respond(result.status(), result.detail(), result.errors(), request);
 		}
-		MediaType type = route.egress().rawOutput() ? MediaType.APPLICATION_OCTET_STREAM : format.mediaType();
+		MediaType type = ContentNegotiation.responseType(route.egress(), format);
 		return ServerResponse.ok().contentType(type).bodyValue(result.body());
 	}
 

@@ -16,9 +16,7 @@ import io.mosec.spring.protocol.Frame;
 import io.mosec.spring.protocol.FrameChannel;
 import io.mosec.spring.stage.StageDefinition;
 import io.mosec.spring.support.DaemonThreads;
-import io.mosec.spring.worker.launch.ArchiveTrainer;
-import io.mosec.spring.worker.launch.ClassDataArchive;
-import io.mosec.spring.worker.launch.WorkerLauncher;
+import io.mosec.spring.worker.launch.WorkerCommands;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -57,7 +55,7 @@ public final class ProcessWorkerPool implements WorkerPool {
 
 	private final CompletableFuture<Void> firstReady = new CompletableFuture<>();
 
-	private final ArchiveTrainer trainer;
+	private final WorkerCommands commands;
 
 	private final WorkerSupervisor supervisor;
 
@@ -69,14 +67,14 @@ public final class ProcessWorkerPool implements WorkerPool {
 	 * Creates the pool; nothing starts before {@link #start()}.
 	 * @param stage the stage
 	 * @param socket the stage's socket path, in a private directory
-	 * @param launcher builds each worker's command
+	 * @param commands builds each worker's command
 	 * @param startupTimeout how long start may wait for a first ready worker
 	 * @param shutdownTimeout how long close waits for workers to exit before killing them
 	 * @param maxItemBytes the largest payload a worker may send for one task
 	 * @param timer bounds each batch by the stage timeout
 	 * @param meters where the meters its workers record go
 	 */
-	public ProcessWorkerPool(StageDefinition stage, Path socket, WorkerLauncher launcher, Duration startupTimeout,
+	public ProcessWorkerPool(StageDefinition stage, Path socket, WorkerCommands commands, Duration startupTimeout,
 			Duration shutdownTimeout, int maxItemBytes, StageTimer timer, WorkerMeters meters) {
 		this.stage = stage;
 		this.meters = meters;
@@ -85,12 +83,11 @@ public final class ProcessWorkerPool implements WorkerPool {
 		this.shutdownTimeout = shutdownTimeout;
 		this.roster = new WorkerRoster(stage.name(), stage.num(), this.idle);
 		this.desired = stage.num();
-		ClassDataArchive classData = launcher.classDataArchive(stage);
-		this.trainer = new ArchiveTrainer(stage, launcher, classData, socket);
+		this.commands = commands;
 		ScheduledExecutorService executor = Executors
 			.newSingleThreadScheduledExecutor(DaemonThreads.named("mosec-" + stage.name() + "-supervisor-"));
 		this.supervisor = new WorkerSupervisor(stage.name(), this.roster::all,
-				(slot) -> launcher.processBuilder(stage, slot.id, socket, classData.optionsForNextWorker()), executor,
+				(slot) -> commands.processBuilder(slot.id), executor,
 				this.firstReady, this::exited);
 		this.acceptor = new WorkerAcceptor(stage.name(), socket, stage.maxBatchSize(), maxItemBytes, executor,
 				this::register);
@@ -179,7 +176,7 @@ public final class ProcessWorkerPool implements WorkerPool {
 			active.subList(1, active.size()).forEach(this.supervisor::launch);
 		}
 		if (status().ready() == active.size()) {
-			this.trainer.startIfNeeded();
+			this.commands.allReady();
 		}
 	}
 
@@ -269,7 +266,7 @@ public final class ProcessWorkerPool implements WorkerPool {
 	/** Stops in order: the archive training, new connections, then the workers. */
 	@Override
 	public void close() {
-		this.trainer.close();
+		this.commands.close();
 		this.acceptor.close();
 		this.supervisor.stop(this.shutdownTimeout);
 	}

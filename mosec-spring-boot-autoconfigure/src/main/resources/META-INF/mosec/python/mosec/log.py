@@ -1,0 +1,19 @@
+"""Logging for stages: plain lines on standard output, which the server tags with the stage and
+the worker and writes to its own log."""
+
+import logging
+import sys
+
+_FORMAT = "%(levelname)s %(name)s: %(message)s"
+
+
+def get_logger() -> logging.Logger:
+    """The logger for a stage's own messages, as Mosec's ``get_logger``."""
+    logger = logging.getLogger("mosec.user")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter(_FORMAT))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+    return logger

@@ -1,0 +1,158 @@
+package io.mosec.spring.python;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.mosec.spring.api.MosecStage;
+import io.mosec.spring.api.Worker;
+import io.mosec.spring.pipeline.Pipeline;
+import io.mosec.spring.test.LocalHttp;
+import io.mosec.spring.test.Readiness;
+import io.mosec.spring.worker.PoolStatus;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Python classes as stages next to bean stages, in worker processes the server supervises:
+ * a Python-only route, Java then Python then Java (msgpack at both borders), and two Python
+ * stages in a row (pickle between them).
+ */
+@SpringBootTest(classes = PythonStagesEndToEndTests.Application.class,
+		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "mosec.worker.mode=process", "mosec.stages.py-echo.python=src/test/resources/python/stages.py:Echo",
+				"mosec.stages.py-doubler.python=src/test/resources/python/stages.py:Doubler",
+				"mosec.stages.py-doubler.max-batch-size=4", "mosec.stages.py-doubler.max-wait-time=20ms",
+				"mosec.stages.py-words.python=src/test/resources/python/stages.py:Words",
+				"mosec.stages.py-count.python=src/test/resources/python/stages.py:Count",
+				"mosec.routes[0].path=/py", "mosec.routes[0].stages=py-echo",
+				"mosec.routes[1].path=/mixed", "mosec.routes[1].stages=increment,py-doubler,label",
+				"mosec.routes[2].path=/words", "mosec.routes[2].stages=py-words,py-count" })
+class PythonStagesEndToEndTests {
+
+	final JsonMapper json = JsonMapper.builder().build();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	Pipeline pipeline;
+
+	@BeforeAll
+	static void needsPython() {
+		Python.withModules("msgpack");
+	}
+
+	@DynamicPropertySource
+	static void interpreter(DynamicPropertyRegistry registry) {
+		registry.add("mosec.python.interpreter", () -> Python.INTERPRETER);
+	}
+
+	@Test
+	void servesAPythonStageWithTheRawBodyInAndItsJsonOut() throws Exception {
+		var response = http().post("/py", "{\"value\": 7}");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+		JsonNode answer = this.json.readTree(response.body());
+		assertThat(answer.path("echo").path("value").asInt()).isEqualTo(7);
+		assertThat(answer.path("worker").asInt()).isEqualTo(1);
+		assertThat(this.pipeline.pool("py-echo").status().readyPids()).containsValue(answer.path("pid").asLong());
+	}
+
+	@Test
+	void answersAPythonStagesValidationErrorWith422InMosecsWords() throws Exception {
+		var response = http().post("/py", "{\"value\": -1}");
+		assertThat(response.statusCode()).isEqualTo(422);
+		assertThat(this.json.readTree(response.body()).path("detail").asText())
+			.isEqualTo("request validation error: value must not be negative");
+	}
+
+	@Test
+	void passesMsgpackBetweenJavaAndPythonStagesBothWaysAndBatchesThePythonOne() throws Exception {
+		List<String> answers = http().postConcurrently("/mixed", 12, (i) -> "{\"value\": " + i + "}")
+			.stream()
+			.map((response) -> {
+				assertThat(response.statusCode()).isEqualTo(200);
+				return response.body();
+			})
+			.toList();
+		for (int i = 0; i < answers.size(); i++) {
+			assertThat(this.json.readTree(answers.get(i)).path("label").asText()).isEqualTo("value " + (2 * (i + 1)));
+		}
+		assertThat(answers).as("the Python stage's batches").anyMatch((answer) -> !answer.contains("\"batch\":1"));
+	}
+
+	@Test
+	void passesPickleBetweenTwoPythonStages() throws Exception {
+		var response = http().post("/words", "{\"text\": \"one two three\"}");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(this.json.readTree(response.body())).isEqualTo(this.json.readTree("{\"words\": 3, \"type\": \"tuple\"}"));
+	}
+
+	@Test
+	void restartsAPythonWorkerKilledWithSigkill() throws Exception {
+		Readiness.awaitEveryWorker(this.pipeline);
+		PoolStatus before = this.pipeline.pool("py-echo").status();
+		ProcessHandle.of(before.readyPids().get(1)).ifPresent(ProcessHandle::destroyForcibly);
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			PoolStatus now = this.pipeline.pool("py-echo").status();
+			return now.restarts() > before.restarts() && now.ready() == 1;
+		});
+		assertThat(http().post("/py", "{\"value\": 1}").statusCode()).isEqualTo(200);
+	}
+
+	private LocalHttp http() {
+		return new LocalHttp(this.port);
+	}
+
+	public record Value(int value) {
+
+	}
+
+	public record Labelled(int value, String label, int batch) {
+
+	}
+
+	@MosecStage(name = "increment", order = 1)
+	public static class Increment implements Worker<Value, Value> {
+
+		@Override
+		public Value forward(Value input) {
+			return new Value(input.value() + 1);
+		}
+
+	}
+
+	@MosecStage(name = "label", order = 2)
+	public static class Label implements Worker<Map<String, Object>, Labelled> {
+
+		@Override
+		public Labelled forward(Map<String, Object> input) {
+			int value = ((Number) input.get("value")).intValue();
+			return new Labelled(value, "value " + value, ((Number) input.get("batch")).intValue());
+		}
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@Import({ Increment.class, Label.class })
+	public static class Application {
+
+	}
+
+}
