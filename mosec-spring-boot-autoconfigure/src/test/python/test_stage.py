@@ -104,20 +104,30 @@ def test_says_which_package_a_mixin_it_cannot_offer_needs():
         NumBinIPCMixin()
 
 
-def test_warms_up_with_multi_examples_in_batches_the_stage_takes():
+def test_warms_up_with_each_example_as_forward_takes_it():
     seen = []
 
     class Recording(Worker):
-        multi_examples = [1, 2, 3, 4, 5]
+        multi_examples = [[1, 2], [3]]
 
         def forward(self, data):
-            seen.append(list(data))
+            seen.append(data)
             return data
 
     worker = Recording()
     worker.max_batch_size = 2
-    assert _stage.warm_up(worker) == 5
-    assert seen == [[1, 2], [3, 4], [5]]
+    assert _stage.warm_up(worker) == 2
+    assert seen == [[1, 2], [3]]
+
+    class Single(Worker):
+        example = (0, 1e-5)
+
+        def forward(self, data):
+            seen.append(data)
+            return data
+
+    assert _stage.warm_up(Single()) == 1
+    assert seen[-1] == (0, 1e-5)
 
 
 def test_loads_a_class_from_a_file_with_its_neighbours_and_from_a_module(tmp_path, monkeypatch):

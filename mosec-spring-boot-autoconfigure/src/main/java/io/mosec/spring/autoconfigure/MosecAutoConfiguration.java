@@ -67,14 +67,24 @@ public final class MosecAutoConfiguration {
 	@ConditionalOnMissingBean
 	StageRegistry mosecStageRegistry(ConfigurableListableBeanFactory beanFactory, MosecProperties properties,
 			ObjectProvider<PythonRuntime> python) {
-		return new StageResolver(beanFactory, new MosecPropertiesAdapter(properties).stageSettings((name, target) -> {
-			PythonRuntime runtime = python.getIfAvailable();
-			if (runtime == null) {
-				throw new MosecConfigurationException("Stage '" + name + "' is a Python stage (mosec.stages." + name
-						+ ".python), which runs in worker processes only: remove mosec.worker.mode=thread.");
-			}
-			return runtime.probe(name, target);
-		})).resolve();
+		MosecProperties.Python options = properties.getPython();
+		PythonRuntime.Script script = (options.getServer() != null)
+				? pythonRuntime(python, "The Mosec server script (mosec.python.server)").describe(options.getServer(),
+						options.getArgs())
+				: null;
+		return new StageResolver(beanFactory, new MosecPropertiesAdapter(properties).stageSettings(
+				(name, target) -> pythonRuntime(python, "Stage '" + name + "' is a Python stage, which")
+					.probe(name, target),
+				script)).resolve();
+	}
+
+	private static PythonRuntime pythonRuntime(ObjectProvider<PythonRuntime> python, String what) {
+		PythonRuntime runtime = python.getIfAvailable();
+		if (runtime == null) {
+			throw new MosecConfigurationException(what + " runs in worker processes only: remove "
+					+ "mosec.worker.mode=thread.");
+		}
+		return runtime;
 	}
 
 	@Bean

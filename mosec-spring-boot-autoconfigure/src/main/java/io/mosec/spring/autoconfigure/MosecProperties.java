@@ -181,6 +181,33 @@ public class MosecProperties {
 		 */
 		private String interpreter = "python3";
 
+		/**
+		 * A Mosec server script to serve unchanged: its append_worker and register_runtime
+		 * calls become stages and routes (mosec.stages.<name>.* and mosec.routes override them).
+		 */
+		private Path server;
+
+		/**
+		 * The script's own command-line arguments.
+		 */
+		private List<String> args = new ArrayList<>();
+
+		public Path getServer() {
+			return this.server;
+		}
+
+		public void setServer(Path server) {
+			this.server = server;
+		}
+
+		public List<String> getArgs() {
+			return this.args;
+		}
+
+		public void setArgs(List<String> args) {
+			this.args = args;
+		}
+
 		public String getInterpreter() {
 			return this.interpreter;
 		}

@@ -2,11 +2,13 @@ package io.mosec.spring.autoconfigure;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 
 import io.mosec.spring.stage.PythonStage;
 import io.mosec.spring.stage.StageSettings;
+import io.mosec.spring.worker.launch.PythonRuntime;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
@@ -37,8 +39,27 @@ final class MosecPropertiesAdapter {
 	 * @param python describes each Python stage's class (its name, its target)
 	 */
 	StageSettings stageSettings(BiFunction<String, String, PythonStage> python) {
+		return stageSettings(python, null);
+	}
+
+	/**
+	 * The stage settings of a server that serves a Mosec server script: the script's stages and
+	 * routes, where {@code mosec.stages.<name>.*} and {@code mosec.routes} do not say otherwise.
+	 * @param python describes each Python stage's class (its name, its target)
+	 * @param script what the script declares, or {@code null}
+	 */
+	StageSettings stageSettings(BiFunction<String, String, PythonStage> python, PythonRuntime.Script script) {
 		Map<String, StageSettings.Stage> stages = new LinkedHashMap<>();
+		if (script != null) {
+			for (PythonRuntime.Script.Stage declared : script.stages()) {
+				MosecProperties.Stage configured = this.properties.getStages().get(declared.name());
+				stages.put(declared.name(), fromScript(declared, configured, python));
+			}
+		}
 		this.properties.getStages().forEach((name, stage) -> {
+			if (stages.containsKey(name)) {
+				return;
+			}
 			String prefix = StageSettings.STAGES_PREFIX + name + ".";
 			atLeastOne(stage.getNum(), prefix + "num", "set it to the number of workers of stage '" + name + "'");
 			atLeastOne(stage.getMaxBatchSize(), prefix + "max-batch-size", "1 means no batching");
@@ -52,12 +73,30 @@ final class MosecPropertiesAdapter {
 					stage.getTimeout(), stage.getEnv(), stage.getJvmOptions(),
 					(stage.getPython() != null) ? python.apply(name, stage.getPython()) : null));
 		});
+		List<StageSettings.Route> routes = this.properties.getRoutes()
+			.stream()
+			.map((route) -> new StageSettings.Route(route.getPath(), route.getStages()))
+			.toList();
+		if (routes.isEmpty() && script != null) {
+			routes = script.routes().entrySet().stream().map((route) -> new StageSettings.Route(route.getKey(), route.getValue())).toList();
+		}
 		return new StageSettings(timeout(), zeroOrPositive(this.properties.getDefaults().getMaxWaitTime(),
-				"mosec.defaults.max-wait-time"), this.properties.getEndpoint(), stages,
-				this.properties.getRoutes()
-					.stream()
-					.map((route) -> new StageSettings.Route(route.getPath(), route.getStages()))
-					.toList());
+				"mosec.defaults.max-wait-time"), this.properties.getEndpoint(), stages, routes);
+	}
+
+	/** A script's stage, with what {@code mosec.stages.<name>.*} overrides; zero wait or timeout: the default. */
+	private static StageSettings.Stage fromScript(PythonRuntime.Script.Stage declared, MosecProperties.Stage configured,
+			BiFunction<String, String, PythonStage> python) {
+		MosecProperties.Stage overrides = (configured != null) ? configured : new MosecProperties.Stage();
+		String target = (overrides.getPython() != null) ? overrides.getPython() : declared.target();
+		return new StageSettings.Stage((overrides.getNum() != null) ? overrides.getNum() : declared.num(),
+				(overrides.getMaxBatchSize() != null) ? overrides.getMaxBatchSize() : declared.maxBatchSize(),
+				(overrides.getMaxWaitTime() != null) ? overrides.getMaxWaitTime()
+						: declared.maxWaitTime().isZero() ? null : declared.maxWaitTime(),
+				(overrides.getTimeout() != null) ? overrides.getTimeout()
+						: declared.timeout().isZero() ? null : declared.timeout(),
+				!overrides.getEnv().isEmpty() ? overrides.getEnv() : declared.env(), List.of(),
+				python.apply(declared.name(), target));
 	}
 
 	Duration timeout() {

@@ -123,11 +123,12 @@ def run(worker: Worker, batch: protocol.Frame) -> protocol.Frame:
 
 
 def warm_up(worker: Worker) -> int:
-    """Runs ``example`` or ``multi_examples`` through ``forward``, in batches the stage takes."""
+    """Runs each of ``multi_examples``, or else ``example``, through ``forward`` as it is: as in
+    Mosec, an example is already what ``forward`` takes (a list for a batching stage)."""
     examples = list(worker.multi_examples) if worker.multi_examples else (
         [worker.example] if worker.example is not None else [])
-    for start in range(0, len(examples), max(1, worker.max_batch_size)):
-        _forward(worker, examples[start:start + max(1, worker.max_batch_size)])
+    for example in examples:
+        worker.forward(example)
     return len(examples)
 
 

@@ -17,7 +17,7 @@ import time
 from typing import Optional, Set
 
 from mosec import _stage, protocol
-from mosec.log import get_logger
+from mosec.log import runtime_logger
 from mosec.worker import SSEWorker, Worker
 
 PARENT_POLL_SECONDS = 0.25
@@ -34,13 +34,18 @@ def main(argv: Optional[list] = None) -> int:
     parser.add_argument("--parent-pid", type=int, required=True)
     args = parser.parse_args(argv)
     _watch_parent(args.parent_pid)
-    logger = get_logger()
+    logger = runtime_logger()
     started = time.monotonic()
     worker = _stage.load(args.target)()
     worker.worker_id = args.worker_id
     worker.max_batch_size = args.max_batch_size
     worker.stage = args.stage
-    examples = _stage.warm_up(worker)
+    try:
+        examples = _stage.warm_up(worker)
+    except Exception:  # pylint: disable=broad-except
+        # As in Mosec: a warm-up that fails is logged and the worker serves all the same.
+        logger.exception("stage '%s' failed its warm-up; check that its example is what forward takes", args.stage)
+        examples = 0
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.connect(args.socket)
     channel = protocol.Channel(sock)

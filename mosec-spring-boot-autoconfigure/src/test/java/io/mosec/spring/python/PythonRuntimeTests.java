@@ -36,8 +36,8 @@ class PythonRuntimeTests {
 	void namesAnInterpreterThatCannotBeStarted() {
 		assertThatExceptionOfType(MosecConfigurationException.class)
 			.isThrownBy(() -> runtime("/no/such/python3").probe("echo", "stages.py:Echo"))
-			.withMessageContaining("Stage 'echo' is a Python stage (mosec.stages.echo.python=stages.py:Echo)")
-			.withMessageContaining("its interpreter '/no/such/python3' cannot be started")
+			.withMessageContaining("Stage 'echo' (mosec.stages.echo.python=stages.py:Echo) needs interpreter "
+					+ "'/no/such/python3', which cannot be started")
 			.withMessageContaining("set mosec.python.interpreter");
 	}
 
@@ -75,7 +75,7 @@ class PythonRuntimeTests {
 				.close())
 			.havingRootCause()
 			.isInstanceOf(MosecConfigurationException.class)
-			.withMessageContaining("its interpreter '/no/such/python3' cannot be started");
+			.withMessageContaining("needs interpreter '/no/such/python3', which cannot be started");
 	}
 
 	@Test
@@ -90,7 +90,7 @@ class PythonRuntimeTests {
 				.close())
 			.havingRootCause()
 			.isInstanceOf(MosecConfigurationException.class)
-			.withMessageContaining("runs in worker processes only: remove mosec.worker.mode=thread");
+			.withMessageContaining("Stage 'py' is a Python stage, which runs in worker processes only: remove mosec.worker.mode=thread");
 	}
 
 	private PythonRuntime runtime(String interpreter) {

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -81,44 +83,125 @@ public final class PythonRuntime {
 	 * @throws MosecConfigurationException if it cannot run
 	 */
 	public PythonStage probe(String stage, String target) {
-		String property = "mosec.stages." + stage + ".python=" + target;
-		// One stream: what the class prints on import cannot fill a pipe nobody reads.
-		ProcessBuilder builder = command(List.of("-m", "mosec._probe", target)).redirectErrorStream(true);
+		String subject = "Stage '" + stage + "' (mosec.stages." + stage + ".python=" + target + ")";
+		String out = run(List.of("-m", "mosec._probe", target), subject);
+		try {
+			JsonNode described = JsonMapper.builder().build().readTree(lastLine(out));
+			return new PythonStage(target, described.path("mime").asText("application/json"),
+					described.path("streaming").asBoolean());
+		}
+		catch (IOException ex) {
+			throw new MosecConfigurationException(subject + " could not be asked about with interpreter '"
+					+ this.interpreter + "': " + lastLine(out));
+		}
+	}
+
+	/** Runs the interpreter on the mosec package; its output, or why it cannot run, naming the subject. */
+	private String run(List<String> arguments, String subject) {
+		// One stream: what a script prints on import cannot fill a pipe nobody reads.
+		ProcessBuilder builder = command(arguments).redirectErrorStream(true);
 		Process process;
 		try {
 			process = builder.start();
 		}
 		catch (IOException ex) {
-			throw new MosecConfigurationException("Stage '" + stage + "' is a Python stage (" + property
-					+ "), but its interpreter '" + this.interpreter + "' cannot be started (" + ex.getMessage()
-					+ "): install Python 3, or set mosec.python.interpreter to an interpreter's path.");
+			throw new MosecConfigurationException(subject + " needs interpreter '" + this.interpreter
+					+ "', which cannot be started (" + ex.getMessage() + "): install Python 3, or set "
+					+ "mosec.python.interpreter to an interpreter's path.");
 		}
 		try {
 			process.getOutputStream().close();
 			String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
 			if (!process.waitFor(PROBE_SECONDS, TimeUnit.SECONDS)) {
 				process.destroyForcibly();
-				throw new MosecConfigurationException("Stage '" + stage + "' (" + property + ") did not load within "
-						+ PROBE_SECONDS + " s with interpreter '" + this.interpreter + "'.");
+				throw new MosecConfigurationException(subject + " did not load within " + PROBE_SECONDS
+						+ " s with interpreter '" + this.interpreter + "'.");
 			}
 			if (process.exitValue() != 0) {
-				throw new MosecConfigurationException("Stage '" + stage + "' (" + property + ") cannot run with "
-						+ "interpreter '" + this.interpreter + "' (mosec.python.interpreter): "
+				throw new MosecConfigurationException(subject + " cannot run with interpreter '" + this.interpreter
+						+ "' (mosec.python.interpreter): "
 						+ (out.isEmpty() ? "it exited with " + process.exitValue() : lastLine(out)));
 			}
-			JsonNode described = JsonMapper.builder().build().readTree(lastLine(out));
-			return new PythonStage(target, described.path("mime").asText("application/json"),
-					described.path("streaming").asBoolean());
+			return out;
 		}
 		catch (IOException ex) {
-			throw new MosecConfigurationException("Stage '" + stage + "' (" + property + ") could not be asked about "
-					+ "with interpreter '" + this.interpreter + "': " + ex.getMessage());
+			process.destroyForcibly();
+			throw new MosecConfigurationException(subject + " could not be read from interpreter '"
+					+ this.interpreter + "': " + ex.getMessage());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			process.destroyForcibly();
-			throw new IllegalStateException("Interrupted while asking about stage '" + stage + "'", ex);
+			throw new IllegalStateException("Interrupted while running " + subject, ex);
 		}
+	}
+
+	/**
+	 * What a Mosec server script declares: runs it once as {@code __main__} with the recording
+	 * {@code Server}, whose {@code run()} prints its stages and routes instead of serving.
+	 * @param script the script ({@code mosec.python.server})
+	 * @param arguments the script's own arguments ({@code mosec.python.args})
+	 * @return its stages, in the order it appended them, and its routes
+	 * @throws MosecConfigurationException if it cannot be run or declares nothing
+	 */
+	public Script describe(Path script, List<String> arguments) {
+		String subject = "The Mosec server script (mosec.python.server=" + script + ")";
+		List<String> command = new ArrayList<>(List.of("-m", "mosec._describe", script.toString()));
+		command.addAll(arguments);
+		String out = run(command, subject);
+		try {
+			JsonNode described = JsonMapper.builder().build().readTree(lastLine(out));
+			List<Script.Stage> stages = new ArrayList<>();
+			for (JsonNode stage : described.path("stages")) {
+				List<Map<String, String>> env = new ArrayList<>();
+				for (JsonNode worker : stage.path("env")) {
+					Map<String, String> variables = new LinkedHashMap<>();
+					worker.properties().forEach((entry) -> variables.put(entry.getKey(), entry.getValue().asText()));
+					env.add(variables);
+				}
+				stages.add(new Script.Stage(stage.path("name").asText(), stage.path("target").asText(),
+						stage.path("num").asInt(1), stage.path("max_batch_size").asInt(1),
+						Duration.ofMillis(stage.path("max_wait_time_ms").asLong()),
+						Duration.ofMillis((long) (stage.path("timeout_s").asDouble() * 1000)), env));
+			}
+			Map<String, List<String>> routes = new LinkedHashMap<>();
+			described.path("routes").properties().forEach((route) -> {
+				List<String> names = new ArrayList<>();
+				route.getValue().forEach((name) -> names.add(name.asText()));
+				routes.put(route.getKey(), names);
+			});
+			return new Script(stages, routes);
+		}
+		catch (IOException ex) {
+			throw new MosecConfigurationException(subject + " printed no description of its stages with interpreter '"
+					+ this.interpreter + "': " + lastLine(out));
+		}
+	}
+
+	/**
+	 * What a Mosec server script declares.
+	 *
+	 * @param stages its stages, named as Mosec names them ({@code Class_<n>})
+	 * @param routes each route's stages, by path
+	 */
+	public record Script(List<Stage> stages, Map<String, List<String>> routes) {
+
+		/**
+		 * One stage of the script; a zero wait or timeout means the server's default.
+		 *
+		 * @param name the stage's name
+		 * @param target its class
+		 * @param num its workers
+		 * @param maxBatchSize its largest batch
+		 * @param maxWaitTime its batch wait, zero for the default
+		 * @param timeout its timeout, zero for the default
+		 * @param env environment variables per worker
+		 */
+		public record Stage(String name, String target, int num, int maxBatchSize, Duration maxWaitTime,
+				Duration timeout, List<Map<String, String>> env) {
+
+		}
+
 	}
 
 	/**
