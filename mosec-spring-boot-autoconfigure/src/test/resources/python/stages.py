@@ -1,8 +1,9 @@
 """Python stages for the end-to-end tests, written as a Mosec user writes them."""
 
 import os
+import time
 
-from mosec import ValidationError, Worker, get_logger
+from mosec import MosecTimeoutError, SSEWorker, ValidationError, Worker, get_logger
 
 logger = get_logger()
 
@@ -39,3 +40,29 @@ class Count(Worker):
 
     def forward(self, data):
         return {"words": len(data), "type": type(data).__name__}
+
+
+class Tokens(SSEWorker):
+    """Streams tokens; notes how many it sent when its stream ends, however it ends."""
+
+    def forward(self, data):
+        sent = 0
+        try:
+            for n in range(data["n"]):
+                self.send_stream_event(f"token {n}")
+                sent += 1
+                time.sleep(data.get("pause", 0))
+        finally:
+            if data.get("stopped"):
+                with open(data["stopped"], "w", encoding="utf-8") as stopped:
+                    stopped.write(str(sent))
+
+
+class Slow(Worker):
+    """Sleeps as long as it is asked, or gives up on a deadline of its own."""
+
+    def forward(self, data):
+        if data.get("give_up"):
+            raise MosecTimeoutError("gave up after my own deadline")
+        time.sleep(data.get("sleep", 0))
+        return {"slept": data.get("sleep", 0), "pid": os.getpid()}

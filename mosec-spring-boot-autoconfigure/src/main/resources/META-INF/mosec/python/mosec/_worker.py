@@ -18,7 +18,14 @@ from typing import Optional, Set
 
 from mosec import _stage, protocol
 from mosec.log import runtime_logger
+from mosec.errors import ClientError
 from mosec.worker import SSEWorker, Worker
+
+
+class StreamClosed(ClientError):
+    """Raised by ``send_stream_event`` once every client of the batch has gone."""
+
+    msg = "client closed the request"
 
 PARENT_POLL_SECONDS = 0.25
 
@@ -109,6 +116,10 @@ def _serve_streams(worker: SSEWorker, channel: protocol.Channel, send) -> None:
         task_id = tasks[index]
         if task_id not in cancelled:
             send(protocol.Frame(protocol.STREAM_EVENT, [protocol.Item(task_id, protocol.OK, text.encode())]))
+        elif cancelled.issuperset(tasks):
+            # Nobody listens to any stream of the batch: stop forward, free the worker. With a client
+            # still listening, a gone one's events are dropped instead, and its batch-mates go on.
+            raise StreamClosed("every client of this batch has gone")
 
     worker._stream = stream  # pylint: disable=protected-access
     threading.Thread(target=read, name="mosec-reader", daemon=True).start()

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Assumptions;
  * CI installs it and sets {@code MOSEC_REQUIRE_PYTHON=1}, so that there a missing interpreter
  * fails the tests; elsewhere (a machine with only a JDK) they are not run, and say why.
  */
-final class Python {
+public final class Python {
 
-	static final String INTERPRETER = System.getProperty("mosec.test.python", "/usr/bin/python3");
+	public static final String INTERPRETER = System.getProperty("mosec.test.python", "/usr/bin/python3");
 
 	private Python() {
 	}
@@ -24,7 +24,7 @@ final class Python {
 	 * @param modules the modules the test needs
 	 * @return the interpreter
 	 */
-	static String withModules(String... modules) {
+	public static String withModules(String... modules) {
 		String missing = missing(modules);
 		if (missing != null) {
 			String why = INTERPRETER + " cannot import " + missing + ": apt-get install python3 python3-msgpack "

@@ -1,8 +1,15 @@
 package io.mosec.spring.python;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -41,7 +48,12 @@ import static org.awaitility.Awaitility.await;
 				"mosec.stages.py-count.python=src/test/resources/python/stages.py:Count",
 				"mosec.routes[0].path=/py", "mosec.routes[0].stages=py-echo",
 				"mosec.routes[1].path=/mixed", "mosec.routes[1].stages=increment,py-doubler,label",
-				"mosec.routes[2].path=/words", "mosec.routes[2].stages=py-words,py-count" })
+				"mosec.routes[2].path=/words", "mosec.routes[2].stages=py-words,py-count",
+				"mosec.stages.py-tokens.python=src/test/resources/python/stages.py:Tokens",
+				"mosec.stages.py-slow.python=src/test/resources/python/stages.py:Slow",
+				"mosec.stages.py-slow.timeout=500ms", "mosec.timeout=5s",
+				"mosec.routes[3].path=/tokens", "mosec.routes[3].stages=py-tokens",
+				"mosec.routes[4].path=/slow", "mosec.routes[4].stages=py-slow" })
 class PythonStagesEndToEndTests {
 
 	final JsonMapper json = JsonMapper.builder().build();
@@ -113,6 +125,66 @@ class PythonStagesEndToEndTests {
 			return now.restarts() > before.restarts() && now.ready() == 1;
 		});
 		assertThat(http().post("/py", "{\"value\": 1}").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void streamsAPythonSseWorkersEventsAsItSendsThem() throws Exception {
+		HttpResponse<Stream<String>> response = openStream("{\"n\": 3}");
+		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(type).startsWith("text/event-stream"));
+		try (Stream<String> lines = response.body()) {
+			assertThat(lines.filter((line) -> !line.isEmpty())).containsExactly("data:token 0", "data:token 1",
+					"data:token 2");
+		}
+	}
+
+	@Test
+	void aClientThatLeavesStopsItsPythonStreamAndFreesTheWorker() throws Exception {
+		Path stopped = Files.createTempDirectory("mosec-test").resolve("stopped");
+		HttpResponse<Stream<String>> response = openStream(
+				"{\"n\": 100000, \"pause\": 0.002, \"stopped\": \"" + stopped + "\"}");
+		try (Stream<String> lines = response.body()) {
+			assertThat(lines.filter((line) -> line.startsWith("data:")).findFirst()).isPresent();
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(stopped) && Files.size(stopped) > 0);
+		assertThat(Integer.parseInt(Files.readString(stopped))).isLessThan(100000);
+		try (Stream<String> lines = openStream("{\"n\": 2}").body()) {
+			assertThat(lines.filter((line) -> line.startsWith("data:"))).hasSize(2);
+		}
+	}
+
+	@Test
+	void answers408AndReplacesThePythonWorkerWhoseForwardOutlivesItsTimeout() throws Exception {
+		Readiness.awaitEveryWorker(this.pipeline);
+		PoolStatus before = this.pipeline.pool("py-slow").status();
+		var response = http().post("/slow", "{\"sleep\": 30}");
+		assertThat(response.statusCode()).isEqualTo(408);
+		assertThat(response.body()).contains("stage 'py-slow' exceeded its timeout of PT0.5S");
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			PoolStatus now = this.pipeline.pool("py-slow").status();
+			return now.restarts() > before.restarts() && now.ready() == 1;
+		});
+		assertThat(this.pipeline.pool("py-slow").status().readyPids()).doesNotContainValue(before.readyPids().get(1));
+		assertThat(http().post("/slow", "{\"sleep\": 0}").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void answers408WhenAPythonStageGivesUpOnItsOwnDeadline() throws Exception {
+		var response = http().post("/slow", "{\"give_up\": true}");
+		assertThat(response.statusCode()).isEqualTo(408);
+		assertThat(this.json.readTree(response.body()).path("detail").asText())
+			.isEqualTo("request timeout: gave up after my own deadline");
+	}
+
+	private HttpResponse<Stream<String>> openStream(String body) throws Exception {
+		HttpResponse<Stream<String>> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/tokens"))
+				.timeout(Duration.ofSeconds(20))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(body))
+				.build(), HttpResponse.BodyHandlers.ofLines());
+		assertThat(response.statusCode()).isEqualTo(200);
+		return response;
 	}
 
 	private LocalHttp http() {
