@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 if ! command -v wrk >/dev/null; then
   apt-get update -qq && apt-get install -y -qq wrk
 fi
+# Section 6 runs Python stages on Debian's interpreter.
+if ! /usr/bin/python3 -c 'import msgpack' 2>/dev/null; then
+  apt-get update -qq && apt-get install -y -qq python3 python3-msgpack
+fi
 ./mvnw -B -q -pl mosec-benchmarks -am install -DskipTests
 java -cp "mosec-benchmarks/target/classes:$(cat mosec-benchmarks/target/classpath.txt)" \
   io.mosec.bench.BenchmarkRunner BENCHMARKS.md "$@"

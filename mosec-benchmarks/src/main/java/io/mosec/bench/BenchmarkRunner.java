@@ -22,7 +22,7 @@ import io.mosec.bench.startup.StartupBenchmark;
  * <p>
  * Arguments: the output file, then optionally {@code --quick} (short runs, for a smoke test) or
  * {@code --startup-only} (section 5's start-up tables alone) or {@code --stage-meters-only}
- * (section 1b alone).
+ * (section 1b alone) or {@code --python-only} (section 6 alone).
  */
 public final class BenchmarkRunner {
 
@@ -55,7 +55,11 @@ public final class BenchmarkRunner {
 		BenchmarkRunner runner = new BenchmarkRunner(new Servers(work, classpathFile, sampleJar, quick));
 		Runtime.getRuntime().addShutdownHook(new Thread(runner.servers::stopAll));
 		try {
-			if (List.of(args).contains("--stage-meters-only")) {
+			if (List.of(args).contains("--python-only")) {
+				runner.report.header(runner.servers);
+				new PythonStagesBenchmark(runner.servers, runner.report).run(ECHO_BODY, runner.servers.luaFixed("echo.lua", ECHO_BODY));
+			}
+			else if (List.of(args).contains("--stage-meters-only")) {
 				runner.report.header(runner.servers);
 				runner.stageMeters(runner.servers.luaFixed("echo.lua", ECHO_BODY));
 			}
@@ -90,6 +94,7 @@ public final class BenchmarkRunner {
 		realModel(embedScript);
 		ipc();
 		startupAndMemory();
+		new PythonStagesBenchmark(this.servers, this.report).run(ECHO_BODY, echoScript);
 	}
 
 	/** 1. What the starter costs a request: echo against bare WebFlux. */
