@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -53,7 +54,8 @@ import static org.awaitility.Awaitility.await;
 				"mosec.stages.py-slow.python=src/test/resources/python/stages.py:Slow",
 				"mosec.stages.py-slow.timeout=500ms", "mosec.timeout=5s",
 				"mosec.routes[3].path=/tokens", "mosec.routes[3].stages=py-tokens",
-				"mosec.routes[4].path=/slow", "mosec.routes[4].stages=py-slow" })
+				"mosec.routes[4].path=/slow", "mosec.routes[4].stages=py-slow",
+				"mosec.routes[5].path=/split-count", "mosec.routes[5].stages=split,py-count" })
 class PythonStagesEndToEndTests {
 
 	final JsonMapper json = JsonMapper.builder().build();
@@ -113,6 +115,22 @@ class PythonStagesEndToEndTests {
 		var response = http().post("/words", "{\"text\": \"one two three\"}");
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(this.json.readTree(response.body())).isEqualTo(this.json.readTree("{\"words\": 3, \"type\": \"tuple\"}"));
+	}
+
+	@Test
+	void sharesAPythonStageBetweenARouteWithAPythonNeighbourAndOneWithAJavaNeighbour() throws Exception {
+		List<String> answers = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			answers.add(http().post("/words", "{\"text\": \"one two three\"}").body());
+			answers.add(http().post("/split-count", "{\"text\": \"one two three\"}").body());
+		}
+		for (int i = 0; i < answers.size(); i += 2) {
+			assertThat(this.json.readTree(answers.get(i))).as("pickle from Python")
+				.isEqualTo(this.json.readTree("{\"words\": 3, \"type\": \"tuple\"}"));
+			assertThat(this.json.readTree(answers.get(i + 1))).as("msgpack from Java")
+				.isEqualTo(this.json.readTree("{\"words\": 3, \"type\": \"list\"}"));
+		}
+		assertThat(this.pipeline.pools()).filteredOn((pool) -> pool.stage().name().equals("py-count")).hasSize(1);
 	}
 
 	@Test
@@ -220,9 +238,19 @@ class PythonStagesEndToEndTests {
 
 	}
 
+	@MosecStage(name = "split", order = 3)
+	public static class Split implements Worker<Map<String, Object>, List<String>> {
+
+		@Override
+		public List<String> forward(Map<String, Object> input) {
+			return List.of(((String) input.get("text")).split(" "));
+		}
+
+	}
+
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
-	@Import({ Increment.class, Label.class })
+	@Import({ Increment.class, Label.class, Split.class })
 	public static class Application {
 
 	}
