@@ -145,8 +145,10 @@ public final class WorkerProcess implements SmartLifecycle {
 		logger.info("Warmed up: " + examples + " example(s) in " + (warmed - created) / 1_000_000
 				+ " ms; connected, ready");
 		this.running = true;
-		this.meterSender.scheduleWithFixedDelay(this::sendMeters, METER_PERIOD_MILLIS, METER_PERIOD_MILLIS,
-				TimeUnit.MILLISECONDS);
+		if (this.meters != MeterSnapshots.NONE) {
+			this.meterSender.scheduleWithFixedDelay(this::sendMeters, METER_PERIOD_MILLIS, METER_PERIOD_MILLIS,
+					TimeUnit.MILLISECONDS);
+		}
 		Thread serving = new Thread(() -> serve(runner, stage.streaming()), "mosec-worker-" + this.stageName + "-" + this.workerId);
 		serving.setDaemon(false);
 		serving.start();
