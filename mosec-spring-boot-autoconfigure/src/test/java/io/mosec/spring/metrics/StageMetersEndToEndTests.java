@@ -18,6 +18,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -78,6 +79,7 @@ class StageMetersEndToEndTests {
 			properties = { "mosec.worker.mode=process", "mosec.routes[0].path=/count", "mosec.routes[0].stages=counting",
 					"mosec.metrics.max-forwarded-meters=100" })
 	@AutoConfigureMetrics
+	@DirtiesContext
 	class InWorkerProcesses extends Scenario {
 
 		@Test
@@ -118,6 +120,7 @@ class StageMetersEndToEndTests {
 	@SpringBootTest(classes = MeteredStages.Application.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 			properties = { "mosec.worker.mode=thread", "mosec.routes[0].path=/count", "mosec.routes[0].stages=counting" })
 	@AutoConfigureMetrics
+	@DirtiesContext
 	class InThreads extends Scenario {
 
 	}

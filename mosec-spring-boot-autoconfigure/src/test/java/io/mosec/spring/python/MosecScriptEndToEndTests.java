@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = MosecScriptEndToEndTests.Empty.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "mosec.worker.mode=process", "mosec.python.server=../mosec-server/examples/echo.py",
 				"mosec.python.args=--batch,8", "mosec.stages.Postprocess_3.num=1" })
+@DirtiesContext
 class MosecScriptEndToEndTests {
 
 	@LocalServerPort

@@ -30,6 +30,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,10 +53,11 @@ import static org.awaitility.Awaitility.await;
 				"mosec.routes[2].path=/words", "mosec.routes[2].stages=py-words,py-count",
 				"mosec.stages.py-tokens.python=src/test/resources/python/stages.py:Tokens",
 				"mosec.stages.py-slow.python=src/test/resources/python/stages.py:Slow",
-				"mosec.stages.py-slow.timeout=500ms", "mosec.timeout=5s",
+				"mosec.stages.py-slow.timeout=500ms", "mosec.timeout=5s", "mosec.stages.py-tokens.timeout=120s",
 				"mosec.routes[3].path=/tokens", "mosec.routes[3].stages=py-tokens",
 				"mosec.routes[4].path=/slow", "mosec.routes[4].stages=py-slow",
 				"mosec.routes[5].path=/split-count", "mosec.routes[5].stages=split,py-count" })
+@DirtiesContext
 class PythonStagesEndToEndTests {
 
 	final JsonMapper json = JsonMapper.builder().build();
@@ -164,7 +166,8 @@ class PythonStagesEndToEndTests {
 		try (Stream<String> lines = response.body()) {
 			assertThat(lines.filter((line) -> line.startsWith("data:")).findFirst()).isPresent();
 		}
-		await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(stopped) && Files.size(stopped) > 0);
+		// Without the cancel the stream would run 200 s (and its stage timeout, 120 s, kill it without a note).
+		await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(stopped) && Files.size(stopped) > 0);
 		assertThat(Integer.parseInt(Files.readString(stopped))).isLessThan(100000);
 		try (Stream<String> lines = openStream("{\"n\": 2}").body()) {
 			assertThat(lines.filter((line) -> line.startsWith("data:"))).hasSize(2);

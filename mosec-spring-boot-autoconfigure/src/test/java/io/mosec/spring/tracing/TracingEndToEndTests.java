@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.micrometer.tracing.test.autoconfigure.AutoConfigureTracing;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -97,6 +98,7 @@ class TracingEndToEndTests {
 			properties = { "mosec.worker.mode=process", "mosec.routes[0].path=/traced",
 					"mosec.routes[0].stages=tokenize,count", "management.tracing.sampling.probability=1.0" })
 	@AutoConfigureTracing
+	@DirtiesContext
 	class InWorkerProcesses extends Scenario {
 
 	}
@@ -106,6 +108,7 @@ class TracingEndToEndTests {
 			properties = { "mosec.worker.mode=thread", "mosec.routes[0].path=/traced",
 					"mosec.routes[0].stages=tokenize,count", "management.tracing.sampling.probability=1.0" })
 	@AutoConfigureTracing
+	@DirtiesContext
 	class InThreads extends Scenario {
 
 	}
