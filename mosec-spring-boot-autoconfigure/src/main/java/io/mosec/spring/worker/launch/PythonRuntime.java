@@ -241,12 +241,4 @@ public final class PythonRuntime {
 		return lines[lines.length - 1];
 	}
 
-	/**
-	 * Where the package was copied.
-	 * @return the directory on the workers' PYTHONPATH
-	 */
-	public Path home() {
-		return this.home;
-	}
-
 }
