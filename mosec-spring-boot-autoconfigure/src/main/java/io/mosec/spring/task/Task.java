@@ -1,6 +1,5 @@
 package io.mosec.spring.task;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,13 +22,6 @@ import reactor.core.publisher.Sinks;
  */
 public final class Task {
 
-	/*
-	 * Events come from a worker's I/O thread, the end from whoever completes the task: retry the
-	 * rare concurrent emission briefly instead of dropping a signal.
-	 */
-	private static final Sinks.EmitFailureHandler CONCURRENT_EMISSION = Sinks.EmitFailureHandler
-		.busyLooping(Duration.ofSeconds(1));
-
 	private final int id;
 
 	private final RouteDefinition route;
@@ -44,8 +36,16 @@ public final class Task {
 
 	private final Sinks.One<TaskResult> result = Sinks.one();
 
-	/** A streaming route's events, in the order the worker sent them; null otherwise. */
+	/**
+	 * A streaming route's events, in the order the worker sent them; null otherwise. Events come
+	 * from a worker connection's reader, the end from whoever completes the task (a client's
+	 * event loop, a deadline): {@link #emission} orders them. Reactor's serialized sink would make
+	 * the loser busy-wait (on an event loop) and, past its deadline, throw: the end was lost and
+	 * the worker never told that its client had gone.
+	 */
 	private final Sinks.Many<byte[]> events;
+
+	private final Object emission = new Object();
 
 	/** Tells the worker that runs this task's stream that nobody listens any more. */
 	private final AtomicReference<Runnable> abandoned = new AtomicReference<>();
@@ -77,7 +77,7 @@ public final class Task {
 		this.payload = body;
 		this.requestFormat = requestFormat;
 		this.responseFormat = responseFormat;
-		this.events = route.streaming() ? Sinks.many().unicast().onBackpressureBuffer() : null;
+		this.events = route.streaming() ? Sinks.unsafe().many().unicast().onBackpressureBuffer() : null;
 	}
 
 	/**
@@ -194,14 +194,21 @@ public final class Task {
 		if (!this.done.compareAndSet(false, true)) {
 			return false;
 		}
-		// Only the caller that won the flag emits, so the emission cannot race: fail fast if it ever does.
-		this.result.emitValue(outcome, Sinks.EmitFailureHandler.FAIL_FAST);
-		if (this.events != null) {
-			this.events.emitComplete(CONCURRENT_EMISSION);
-		}
 		Runnable hook = this.abandoned.getAndSet(null);
-		if (hook != null) {
-			hook.run();
+		try {
+			// Only the caller that won the flag emits, so the emission cannot race: fail fast if it ever does.
+			this.result.emitValue(outcome, Sinks.EmitFailureHandler.FAIL_FAST);
+			if (this.events != null) {
+				// Reentrant: a client whose write fails while an event is delivered ends here on that thread.
+				synchronized (this.emission) {
+					this.events.emitComplete(Sinks.EmitFailureHandler.FAIL_FAST);
+				}
+			}
+		}
+		finally {
+			if (hook != null) {
+				hook.run();
+			}
 		}
 		return true;
 	}
@@ -212,7 +219,9 @@ public final class Task {
 	 */
 	public void event(byte[] data) {
 		if (this.events != null && !isDone()) {
-			this.events.emitNext(data, CONCURRENT_EMISSION);
+			synchronized (this.emission) {
+				this.events.emitNext(data, Sinks.EmitFailureHandler.FAIL_FAST);
+			}
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 import io.mosec.spring.protocol.Flags;
 import io.mosec.spring.protocol.Frame;
@@ -154,13 +155,25 @@ final class WorkerConnection {
 		}
 	}
 
-	/** Tells the worker a task's client has gone; its stream ends at its next event. */
+	/**
+	 * Tells the worker a task's client has gone; its stream ends at its next event. Written from
+	 * this connection's I/O thread: the caller is often an event loop, which must not wait for the
+	 * write lock.
+	 */
 	private void cancel(int taskId) {
+		Frame cancel = new Frame(Flags.CANCEL, List.of(new Frame.Item(taskId, 0, new byte[0])));
 		try {
-			write(null, new Frame(Flags.CANCEL, List.of(new Frame.Item(taskId, 0, new byte[0]))));
+			this.io.execute(() -> {
+				try {
+					write(null, cancel);
+				}
+				catch (IOException ex) {
+					// The worker is gone: its batch fails anyway.
+				}
+			});
 		}
-		catch (IOException ex) {
-			// The worker is gone: its batch fails anyway.
+		catch (RejectedExecutionException ex) {
+			// The connection is closed: the worker stops with it.
 		}
 	}
 

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +53,7 @@ import static org.awaitility.Awaitility.await;
 				"mosec.routes[2].path=/words", "mosec.routes[2].stages=py-words,py-count",
 				"mosec.stages.py-tokens.python=src/test/resources/python/stages.py:Tokens",
 				"mosec.stages.py-slow.python=src/test/resources/python/stages.py:Slow",
-				"mosec.stages.py-slow.timeout=500ms", "mosec.timeout=5s",
+				"mosec.stages.py-slow.timeout=500ms", "mosec.timeout=5s", "mosec.stages.py-tokens.timeout=120s",
 				"mosec.routes[3].path=/tokens", "mosec.routes[3].stages=py-tokens",
 				"mosec.routes[4].path=/slow", "mosec.routes[4].stages=py-slow",
 				"mosec.routes[5].path=/split-count", "mosec.routes[5].stages=split,py-count" })
@@ -153,6 +155,22 @@ class PythonStagesEndToEndTests {
 		try (Stream<String> lines = response.body()) {
 			assertThat(lines.filter((line) -> !line.isEmpty())).containsExactly("data:token 0", "data:token 1",
 					"data:token 2");
+		}
+	}
+
+	@Test
+	void aClientThatLeavesStopsItsPythonStreamAndFreesTheWorker() throws Exception {
+		Path stopped = Files.createTempDirectory("mosec-test").resolve("stopped");
+		HttpResponse<Stream<String>> response = openStream(
+				"{\"n\": 100000, \"pause\": 0.002, \"stopped\": \"" + stopped + "\"}");
+		try (Stream<String> lines = response.body()) {
+			assertThat(lines.filter((line) -> line.startsWith("data:")).findFirst()).isPresent();
+		}
+		// Without the cancel the stream would run 200 s (and its stage timeout, 120 s, kill it without a note).
+		await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(stopped) && Files.size(stopped) > 0);
+		assertThat(Integer.parseInt(Files.readString(stopped))).isLessThan(100000);
+		try (Stream<String> lines = openStream("{\"n\": 2}").body()) {
+			assertThat(lines.filter((line) -> line.startsWith("data:"))).hasSize(2);
 		}
 	}
 

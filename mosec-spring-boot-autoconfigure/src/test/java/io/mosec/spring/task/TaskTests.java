@@ -15,6 +15,7 @@ import reactor.test.StepVerifier;
 import reactor.test.util.RaceTestUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A task completes exactly once, whoever races for it: its last stage, a failure, its deadline,
@@ -64,6 +65,25 @@ class TaskTests {
 		task.complete(TaskResult.failed(Failure.CLIENT_CLOSED, null));
 		task.event(new byte[] { 2 });
 		StepVerifier.create(task.events()).expectNextMatches((data) -> data[0] == 1).expectComplete().verify(SOON);
+	}
+
+	@Test
+	void endsAStreamAndTellsItsWorkerWhenTheClientLeavesWhileAnEventIsDelivered() throws Exception {
+		Task task = task(StageKind.STREAM_WORKER);
+		AtomicInteger cancelled = new AtomicInteger();
+		task.whenAbandoned(cancelled::incrementAndGet);
+		TaskResult left = TaskResult.cancelled();
+		Thread client = new Thread(() -> task.complete(left), "client-event-loop");
+		// The client leaves on another thread while the first event is still with its subscriber: it
+		// waits for the delivery to end (a serialized sink made it spin, then give up after 1 s).
+		StepVerifier.create(task.events().doOnNext((data) -> {
+			client.start();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> client.getState() == Thread.State.BLOCKED || !client.isAlive());
+		})).then(() -> task.event(new byte[] { 1 })).expectNextCount(1).expectComplete().verify(Duration.ofSeconds(10));
+		client.join(10_000);
+		assertThat(cancelled).hasValue(1);
+		assertThat(task.result().block(SOON)).isSameAs(left);
 	}
 
 	private static Task task(StageKind kind) {
