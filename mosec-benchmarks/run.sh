@@ -7,9 +7,9 @@ cd "$(dirname "$0")/.."
 if ! command -v wrk >/dev/null; then
   apt-get update -qq && apt-get install -y -qq wrk
 fi
-# Section 6 runs Python stages on Debian's interpreter.
-if ! /usr/bin/python3 -c 'import msgpack' 2>/dev/null; then
-  apt-get update -qq && apt-get install -y -qq python3 python3-msgpack
+# Section 6 runs Python stages on Debian's interpreter, 6b the sample's PyTorch stage.
+if ! /usr/bin/python3 -c 'import msgpack, numpy, torch, onnx' 2>/dev/null; then
+  apt-get update -qq && apt-get install -y -qq python3 python3-msgpack python3-numpy python3-torch python3-onnx
 fi
 ./mvnw -B -q -pl mosec-benchmarks -am install -DskipTests
 java -cp "mosec-benchmarks/target/classes:$(cat mosec-benchmarks/target/classpath.txt)" \

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 
+import msgpack
 import pytest
 
 from mosec import protocol
@@ -95,3 +96,46 @@ def test_streams_each_items_events_then_replies_and_drops_a_cancelled_streams_ev
     assert events[:2] == [(1, "0:0"), (1, "0:1")]
     assert len([event for event in events if event[0] == 2]) < 30
     assert [(item.id, item.state, item.payload) for item in frame.items] == [(1, protocol.OK, b""), (2, protocol.OK, b"")]
+
+
+def test_gives_each_input_the_trace_context_sent_before_its_batch(server):
+    _, channel = server("""
+        from mosec import Worker
+        class Traced(Worker):
+            def forward(self, data):
+                return [self.trace_context(i).get("traceparent", "none") for i in range(len(data))]
+        """, "Traced", max_batch_size=4)
+    channel.read()
+    parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    channel.write(protocol.Frame(protocol.TRACE, [protocol.Item(8, 0, msgpack.packb({"traceparent": parent})),
+                                                  protocol.Item(9, 0, b"\xc1 not msgpack")]))
+    channel.write(protocol.Frame(0, [protocol.Item(7, protocol.INGRESS | protocol.EGRESS, b"1"),
+                                     protocol.Item(8, protocol.INGRESS | protocol.EGRESS, b"2"),
+                                     protocol.Item(9, protocol.INGRESS | protocol.EGRESS, b"3")]))
+    reply = channel.read()
+    assert [json.loads(item.payload) for item in reply.items] == ["none", parent, "none"]
+    # The next batch has no trace frame before it: no context.
+    channel.write(protocol.Frame(0, [protocol.Item(8, protocol.INGRESS | protocol.EGRESS, b"2")]))
+    assert [json.loads(item.payload) for item in channel.read().items] == ["none"]
+
+
+def test_sends_what_the_stage_records_as_a_meter_snapshot(server):
+    _, channel = server("""
+        from mosec import Worker, metrics
+        seen = metrics.counter("stage.seen", "Inputs seen", tags={"kind": "test"})
+        class Counting(Worker):
+            def forward(self, data):
+                seen.increment()
+                return data
+        """, "Counting")
+    assert channel.read().flag == protocol.HELLO
+    channel.write(protocol.Frame(0, [protocol.Item(1, protocol.INGRESS | protocol.EGRESS, b"1")]))
+    values = []
+    while not values:
+        frame = channel.read()
+        if frame.flag == protocol.METRICS:
+            assert frame.items[0].id == 2  # the worker's id
+            # A snapshot taken before the batch ran says 0; the one after it, 1.
+            values = [sample for sample in msgpack.unpackb(frame.items[0].payload)["meters"]
+                      if sample[0] == "stage.seen" and sample[5] == 1.0]
+    assert values[0][1:3] == ["COUNTER", ["kind", "test"]]

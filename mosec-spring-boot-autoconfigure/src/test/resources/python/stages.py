@@ -66,3 +66,18 @@ class Slow(Worker):
             raise MosecTimeoutError("gave up after my own deadline")
         time.sleep(data.get("sleep", 0))
         return {"slept": data.get("sleep", 0), "pid": os.getpid()}
+
+
+class Observed(Worker):
+    """Records meters of its own, and answers with the trace context the server gave its input."""
+
+    def __init__(self):
+        super().__init__()
+        from mosec import metrics  # pylint: disable=import-outside-toplevel
+        self.texts = metrics.counter("py.stage.texts", "Texts seen", tags={"model": "test"})
+        self.inference = metrics.timer("py.stage.inference")
+
+    def forward(self, data):
+        self.texts.increment()
+        with self.inference.time():
+            return {"trace": self.trace_context().get("traceparent")}

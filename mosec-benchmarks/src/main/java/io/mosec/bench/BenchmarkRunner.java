@@ -22,7 +22,7 @@ import io.mosec.bench.startup.StartupBenchmark;
  * <p>
  * Arguments: the output file, then optionally {@code --quick} (short runs, for a smoke test) or
  * {@code --startup-only} (section 5's start-up tables alone) or {@code --stage-meters-only}
- * (section 1b alone) or {@code --python-only} (section 6 alone).
+ * (section 1b alone) or {@code --python-only} (sections 6 and 6b alone).
  */
 public final class BenchmarkRunner {
 
@@ -58,6 +58,8 @@ public final class BenchmarkRunner {
 			if (List.of(args).contains("--python-only")) {
 				runner.report.header(runner.servers);
 				new PythonStagesBenchmark(runner.servers, runner.report).run(ECHO_BODY, runner.servers.luaFixed("echo.lua", ECHO_BODY));
+				new TorchSampleBenchmark(runner.servers, runner.report)
+					.run(runner.servers.luaEmbeddings("embeddings.lua", Sentences.corpus(1024)));
 			}
 			else if (List.of(args).contains("--stage-meters-only")) {
 				runner.report.header(runner.servers);
@@ -95,6 +97,7 @@ public final class BenchmarkRunner {
 		ipc();
 		startupAndMemory();
 		new PythonStagesBenchmark(this.servers, this.report).run(ECHO_BODY, echoScript);
+		new TorchSampleBenchmark(this.servers, this.report).run(embedScript);
 	}
 
 	/** 1. What the starter costs a request: echo against bare WebFlux. */

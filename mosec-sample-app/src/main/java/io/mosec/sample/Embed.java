@@ -9,6 +9,8 @@ import io.micrometer.observation.ObservationRegistry;
 import io.mosec.spring.api.BatchWorker;
 import io.mosec.spring.api.MosecStage;
 
+import org.springframework.context.annotation.Profile;
+
 /**
  * Inference: the texts of every request in a dynamically formed batch, embedded together in
  * runs of similar length. Its workers and batching are set in application.yml, where an operator
@@ -17,7 +19,11 @@ import io.mosec.spring.api.MosecStage;
  * trace, under the stage's.
  */
 @MosecStage(order = 2)
+@Profile("!" + Embed.TORCH)
 public class Embed implements BatchWorker<TokenizedRequest, EmbeddingResponse> {
+
+	/** The profile that runs inference in PyTorch instead (application-torch.yml). */
+	static final String TORCH = "torch";
 
 	private final EmbeddingModel model;
 

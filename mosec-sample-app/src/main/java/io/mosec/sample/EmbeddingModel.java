@@ -57,6 +57,11 @@ public final class EmbeddingModel implements AutoCloseable {
 			this.resource = resource;
 		}
 
+		/** The name of its files on the classpath, without the extension. */
+		String resource() {
+			return this.resource;
+		}
+
 	}
 
 	private final OrtEnvironment environment = OrtEnvironment.getEnvironment();

@@ -2,7 +2,7 @@ package io.mosec.server;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.Assumptions;
+import io.mosec.testing.Python;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -10,30 +10,29 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The server as its README runs it: the example script, served unchanged.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "mosec.python.server=examples/echo.py", "mosec.python.interpreter=" + MosecServerApplicationTests.PYTHON })
+		properties = "mosec.python.server=examples/echo.py")
 @AutoConfigureWebTestClient
 class MosecServerApplicationTests {
-
-	static final String PYTHON = "/usr/bin/python3";
 
 	@Autowired
 	WebTestClient client;
 
 	@BeforeAll
-	static void needsPython() throws Exception {
-		Process check = new ProcessBuilder(PYTHON, "-c", "import msgpack").redirectErrorStream(true).start();
-		check.getInputStream().readAllBytes();
-		boolean ready = check.waitFor() == 0;
-		if (!ready && "1".equals(System.getenv("MOSEC_REQUIRE_PYTHON"))) {
-			throw new IllegalStateException(PYTHON + " cannot import msgpack: apt-get install python3-msgpack");
-		}
-		Assumptions.assumeTrue(ready, PYTHON + " cannot import msgpack: apt-get install python3-msgpack to run this test");
+	static void needsPython() {
+		Python.withModules("msgpack");
+	}
+
+	@DynamicPropertySource
+	static void interpreter(DynamicPropertyRegistry registry) {
+		registry.add("mosec.python.interpreter", () -> Python.INTERPRETER);
 	}
 
 	@Test

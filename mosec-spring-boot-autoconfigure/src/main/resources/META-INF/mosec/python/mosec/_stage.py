@@ -8,7 +8,7 @@ import importlib.util
 import logging
 import os
 import sys
-from typing import Any, List, Tuple, Type
+from typing import Any, Dict, List, Optional, Tuple, Type
 
 from mosec import protocol
 from mosec.errors import (ClientError, DecodingError, MosecError, MosecTimeoutError, ServerError,
@@ -88,9 +88,28 @@ def encode(worker: Worker, state: int, output: Any) -> bytes:
     return msgpack.packb(output, use_bin_type=True)
 
 
-def run(worker: Worker, batch: protocol.Frame) -> protocol.Frame:
+def traces(frame: protocol.Frame) -> Dict[int, Dict[str, str]]:
+    """The trace contexts of a ``TRACE`` frame (msgpack maps of propagation fields), by task id;
+    one that cannot be read is left out: tracing never fails a request."""
+    contexts: Dict[int, Dict[str, str]] = {}
+    try:
+        import msgpack  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        return contexts
+    for item in frame.items:
+        try:
+            fields = msgpack.unpackb(item.payload, raw=False)
+        except Exception:  # pylint: disable=broad-except
+            continue
+        if isinstance(fields, dict):
+            contexts[item.id] = {str(k): str(v) for k, v in fields.items()}
+    return contexts
+
+
+def run(worker: Worker, batch: protocol.Frame, contexts: Optional[Dict[int, Dict[str, str]]] = None) -> protocol.Frame:
     """One batch: an item that cannot be decoded fails alone; what ``forward`` raises fails the
-    items it was given; the reply has one item per task, in order, each with its status."""
+    items it was given; the reply has one item per task, in order, each with its status.
+    ``contexts`` are the batch's trace contexts, by task id (``Worker.trace_context``)."""
     replies: List[Any] = [None] * len(batch.items)
     inputs: List[Any] = []
     positions: List[int] = []
@@ -105,6 +124,7 @@ def run(worker: Worker, batch: protocol.Frame) -> protocol.Frame:
             logger.warning("stage '%s' could not decode a payload", worker.stage, exc_info=True)
             replies[position] = _failed(item, DecodingError("the payload could not be decoded"))
     if inputs:
+        worker._traces = [(contexts or {}).get(batch.items[p].id, {}) for p in positions]  # pylint: disable=protected-access
         try:
             outputs = _forward(worker, inputs)
         except (Exception, MosecTimeoutError) as err:  # pylint: disable=broad-except
@@ -112,6 +132,8 @@ def run(worker: Worker, batch: protocol.Frame) -> protocol.Frame:
             outputs = None
             for position in positions:
                 replies[position] = protocol.Item(batch.items[position].id, flag, report)
+        finally:
+            worker._traces = []  # pylint: disable=protected-access
         if outputs is not None:
             for position, output in zip(positions, outputs):
                 item = batch.items[position]
@@ -134,7 +156,12 @@ def warm_up(worker: Worker) -> int:
 
 def _forward(worker: Worker, inputs: List[Any]) -> List[Any]:
     if worker.max_batch_size <= 1:
-        return [worker.forward(data) for data in inputs]
+        traces_of_batch = worker._traces  # pylint: disable=protected-access
+        outputs = []
+        for index, data in enumerate(inputs):
+            worker._traces = traces_of_batch[index:index + 1]  # pylint: disable=protected-access
+            outputs.append(worker.forward(data))
+        return outputs
     outputs = worker.forward(inputs)
     if not isinstance(outputs, list) or len(outputs) != len(inputs):
         count = len(outputs) if isinstance(outputs, (list, tuple)) else "no list of"

@@ -14,9 +14,9 @@ import socket
 import sys
 import threading
 import time
-from typing import Optional, Set
+from typing import Optional, Set, Tuple
 
-from mosec import _stage, protocol
+from mosec import _stage, metrics, protocol
 from mosec.log import runtime_logger
 from mosec.errors import ClientError
 from mosec.worker import SSEWorker, Worker
@@ -64,6 +64,8 @@ def main(argv: Optional[list] = None) -> int:
             channel.write(frame)
 
     send(protocol.Frame(protocol.HELLO, [protocol.Item(args.worker_id, 0, str(os.getpid()).encode())]))
+    metrics.Reporter(metrics.REGISTRY, lambda snapshot: send(
+        protocol.Frame(protocol.METRICS, [protocol.Item(args.worker_id, 0, snapshot)]))).start()
     logger.info("warmed up: %d example(s) in %d ms; connected, ready", examples,
                 (time.monotonic() - started) * 1000)
     try:
@@ -77,25 +79,31 @@ def main(argv: Optional[list] = None) -> int:
 
 
 def _serve(worker: Worker, channel: protocol.Channel, send) -> None:
+    contexts: dict = {}
     while True:
         frame = channel.read()
         if frame is None:
             return
-        if frame.flag in (protocol.TRACE, protocol.CANCEL):
-            # Trace contexts are for stages that trace; cancels only for streaming stages.
+        if frame.flag == protocol.TRACE:
+            # The contexts of the batch that follows.
+            contexts = _stage.traces(frame)
             continue
-        send(_stage.run(worker, frame))
+        if frame.flag == protocol.CANCEL:
+            continue  # only streaming stages stop early
+        send(_stage.run(worker, frame, contexts))
+        contexts = {}
 
 
 def _serve_streams(worker: SSEWorker, channel: protocol.Channel, send) -> None:
     """A streaming stage reads while it runs: a reader thread takes every frame (cancels at
     once, batches handed over) and this thread runs the batches."""
-    batches: "queue.Queue[Optional[protocol.Frame]]" = queue.Queue()
+    batches: "queue.Queue[Optional[Tuple[protocol.Frame, dict]]]" = queue.Queue()
     running: Set[int] = set()
     cancelled: Set[int] = set()
     tasks: list = []
 
     def read() -> None:
+        contexts: dict = {}
         try:
             while True:
                 frame = channel.read()
@@ -103,11 +111,14 @@ def _serve_streams(worker: SSEWorker, channel: protocol.Channel, send) -> None:
                     break
                 if frame.flag == protocol.CANCEL:
                     cancelled.update(item.id for item in frame.items if item.id in running)
-                elif frame.flag != protocol.TRACE:
+                elif frame.flag == protocol.TRACE:
+                    contexts = _stage.traces(frame)
+                else:
                     running.clear()
                     cancelled.clear()
                     running.update(item.id for item in frame.items)
-                    batches.put(frame)
+                    batches.put((frame, contexts))
+                    contexts = {}
         except (EOFError, ConnectionError, OSError):
             pass
         batches.put(None)
@@ -124,11 +135,12 @@ def _serve_streams(worker: SSEWorker, channel: protocol.Channel, send) -> None:
     worker._stream = stream  # pylint: disable=protected-access
     threading.Thread(target=read, name="mosec-reader", daemon=True).start()
     while True:
-        batch = batches.get()
-        if batch is None:
+        taken = batches.get()
+        if taken is None:
             return
+        batch, contexts = taken
         tasks[:] = [item.id for item in batch.items]
-        reply = _stage.run(worker, batch)
+        reply = _stage.run(worker, batch, contexts)
         # A stream that ended well has an empty payload: its events went out already.
         send(protocol.Frame(reply.flag, [protocol.Item(item.id, item.state, b"") if item.state == protocol.OK
                                           else item for item in reply.items]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from mosec.errors import DecodingError, EncodingError
 
@@ -22,6 +22,7 @@ class Worker:
     _worker_id: int = 0
     _stage: str = ""
     _max_batch_size: int = 1
+    _traces: List[Dict[str, str]] = []
 
     def __init__(self) -> None:
         """Nothing to do; a subclass loads its model here."""
@@ -52,6 +53,13 @@ class Worker:
     @stage.setter
     def stage(self, stage: str) -> None:
         self._stage = stage
+
+    def trace_context(self, index: int = 0) -> Dict[str, str]:
+        """The trace context of the input ``index`` of the batch in ``forward`` (0 without
+        batching): the propagation fields of the server's ``mosec.forward`` span (``traceparent``
+        with W3C propagation), to pass on to what the stage calls for that request. Empty when the
+        request is not traced. Ours: Mosec has no traces."""
+        return dict(self._traces[index]) if 0 <= index < len(self._traces) else {}
 
     def serialize(self, data: Any) -> bytes:
         """The response body for one output (egress stage): JSON."""

@@ -3,6 +3,7 @@ package io.mosec.spring.python;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.mosec.spring.pipeline.Pipeline;
 import io.mosec.spring.test.LocalHttp;
+import io.mosec.testing.Python;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

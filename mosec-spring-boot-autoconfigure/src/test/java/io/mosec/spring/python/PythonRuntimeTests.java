@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import io.mosec.spring.stage.MosecConfigurationException;
 import io.mosec.spring.stage.PythonStage;
 import io.mosec.spring.worker.launch.PythonRuntime;
+import io.mosec.testing.Python;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,25 @@ class PythonRuntimeTests {
 		PythonStage stage = runtime(Python.withModules("msgpack")).probe("echo", "src/test/resources/python/stages.py:Echo");
 		assertThat(stage).isEqualTo(new PythonStage("src/test/resources/python/stages.py:Echo", "application/json", false));
 		assertThat(this.directory.resolve("python/mosec/__init__.py")).exists();
+	}
+
+	@Test
+	void loadsAStageFileThatTheApplicationShipsOnItsClasspath() {
+		PythonStage stage = runtime(Python.withModules("msgpack")).probe("echo", "classpath:python/stages.py:Echo");
+		Path copied = this.directory.resolve("classpath/python/stages.py");
+		assertThat(stage).isEqualTo(new PythonStage(copied + ":Echo", "application/json", false));
+		assertThat(copied).hasSameTextualContentAs(Path.of("src/test/resources/python/stages.py"));
+	}
+
+	@Test
+	void namesAClasspathFileThatDoesNotExist() {
+		assertThatExceptionOfType(MosecConfigurationException.class)
+			.isThrownBy(() -> runtime(Python.withModules("msgpack")).probe("echo", "classpath:models/missing.py:Echo"))
+			.withMessageContaining("Stage 'echo' (mosec.stages.echo.python=classpath:models/missing.py:Echo): "
+					+ "models/missing.py is not on the classpath; put it under src/main/resources/models/missing.py");
+		assertThatExceptionOfType(MosecConfigurationException.class)
+			.isThrownBy(() -> runtime(Python.withModules("msgpack")).probe("echo", "classpath:../stages.py:Echo"))
+			.withMessageContaining("names no Python file on the classpath");
 	}
 
 	@Test

@@ -20,6 +20,7 @@ import io.mosec.spring.pipeline.Pipeline;
 import io.mosec.spring.test.LocalHttp;
 import io.mosec.spring.test.Readiness;
 import io.mosec.spring.worker.PoolStatus;
+import io.mosec.testing.Python;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

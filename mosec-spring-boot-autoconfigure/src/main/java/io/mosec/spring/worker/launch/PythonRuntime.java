@@ -19,8 +19,10 @@ import io.mosec.spring.stage.MosecConfigurationException;
 import io.mosec.spring.stage.PythonStage;
 import io.mosec.spring.stage.StageDefinition;
 
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.util.StringUtils;
 
 /**
  * Python stages' workers: the {@code mosec} package that this jar ships (Mosec's Python API,
@@ -32,6 +34,9 @@ public final class PythonRuntime {
 
 	/** Where the package lies on the classpath. */
 	static final String PACKAGE_LOCATION = "META-INF/mosec/python/";
+
+	/** A stage file shipped in the application's jar: {@code classpath:path/to/file.py:Class}. */
+	static final String CLASSPATH_PREFIX = "classpath:";
 
 	private static final long PROBE_SECONDS = 120;
 
@@ -84,16 +89,49 @@ public final class PythonRuntime {
 	 */
 	public PythonStage probe(String stage, String target) {
 		String subject = "Stage '" + stage + "' (mosec.stages." + stage + ".python=" + target + ")";
-		String out = run(List.of("-m", "mosec._probe", target), subject);
+		String located = locate(subject, target);
+		String out = run(List.of("-m", "mosec._probe", located), subject);
 		try {
 			JsonNode described = JsonMapper.builder().build().readTree(lastLine(out));
-			return new PythonStage(target, described.path("mime").asText("application/json"),
+			return new PythonStage(located, described.path("mime").asText("application/json"),
 					described.path("streaming").asBoolean());
 		}
 		catch (IOException ex) {
 			throw new MosecConfigurationException(subject + " could not be asked about with interpreter '"
 					+ this.interpreter + "': " + lastLine(out));
 		}
+	}
+
+	/**
+	 * The target as the interpreter can load it: a {@code classpath:} file is copied out of the
+	 * jar first, beside the package (an interpreter cannot read a file inside a jar). Only the file
+	 * is copied: what it imports must be installed, or on the {@code PYTHONPATH}.
+	 */
+	private String locate(String subject, String target) {
+		if (!target.startsWith(CLASSPATH_PREFIX)) {
+			return target;
+		}
+		String spec = target.substring(CLASSPATH_PREFIX.length());
+		int colon = spec.lastIndexOf(':');
+		String path = StringUtils.cleanPath((colon < 0) ? spec : spec.substring(0, colon));
+		if (!path.endsWith(".py") || path.startsWith("../") || path.startsWith("/")) {
+			throw new MosecConfigurationException(subject + " names no Python file on the classpath: write "
+					+ "classpath:path/to/file.py:Class, the path inside the jar.");
+		}
+		ClassPathResource resource = new ClassPathResource(path, PythonRuntime.class.getClassLoader());
+		if (!resource.exists()) {
+			throw new MosecConfigurationException(subject + ": " + path + " is not on the classpath; put it under "
+					+ "src/main/resources/" + path + ".");
+		}
+		Path file = this.home.resolveSibling("classpath").resolve(path);
+		try (InputStream in = resource.getInputStream()) {
+			Files.createDirectories(file.getParent());
+			Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot copy " + path + " from the classpath to " + file, ex);
+		}
+		return file + ((colon < 0) ? "" : spec.substring(colon));
 	}
 
 	/** Runs the interpreter on the mosec package; its output, or why it cannot run, naming the subject. */

@@ -1,14 +1,17 @@
-package io.mosec.spring.python;
+package io.mosec.testing;
 
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 
 /**
  * The interpreter the Python tests use: {@code /usr/bin/python3} (Debian's, where
- * {@code python3-msgpack} and {@code python3-pytest} install), or {@code -Dmosec.test.python}.
+ * {@code python3-msgpack}, {@code python3-pytest}, {@code python3-torch} and the rest install),
+ * or {@code -Dmosec.test.python}.
  * CI installs it and sets {@code MOSEC_REQUIRE_PYTHON=1}, so that there a missing interpreter
  * fails the tests; elsewhere (a machine with only a JDK) they are not run, and say why.
  */
@@ -27,8 +30,9 @@ public final class Python {
 	public static String withModules(String... modules) {
 		String missing = missing(modules);
 		if (missing != null) {
-			String why = INTERPRETER + " cannot import " + missing + ": apt-get install python3 python3-msgpack "
-					+ "python3-pytest, or run with -Dmosec.test.python=<an interpreter that has them>";
+			String why = INTERPRETER + " cannot import " + missing + ": apt-get install python3 "
+					+ Stream.of(modules).map((module) -> "python3-" + module).collect(Collectors.joining(" "))
+					+ ", or run with -Dmosec.test.python=<an interpreter that has them>";
 			if ("1".equals(System.getenv("MOSEC_REQUIRE_PYTHON"))) {
 				throw new IllegalStateException(why);
 			}
