@@ -152,8 +152,12 @@ final class WorkerAcceptor implements Closeable {
 		}
 		catch (IOException | RuntimeException ex) {
 			deadline.cancel(false);
-			logger.warn("Stage '" + this.stage + "' refused a worker connection: "
-					+ (late.get() ? "it sent no hello within " + HELLO_TIMEOUT.toMillis() + " ms" : ex.getMessage()));
+			// Closing the pool interrupts handshakes in progress: nothing to report then.
+			if (this.server != null && this.server.isOpen()) {
+				logger.warn("Stage '" + this.stage + "' refused a worker connection: "
+						+ (late.get() ? "it sent no hello within " + HELLO_TIMEOUT.toMillis() + " ms"
+								: (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName()));
+			}
 			closeQuietly(channel);
 		}
 	}

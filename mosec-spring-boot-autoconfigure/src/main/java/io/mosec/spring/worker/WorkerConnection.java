@@ -13,6 +13,8 @@ import io.mosec.spring.protocol.FrameChannel;
 import io.mosec.spring.protocol.FrameCodec;
 import io.mosec.spring.protocol.MalformedFrameException;
 import io.mosec.spring.support.DaemonThreads;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * The connection to one live worker process, with one batch in flight at a time. A batch is
@@ -22,6 +24,8 @@ import io.mosec.spring.support.DaemonThreads;
  * I/O thread.
  */
 final class WorkerConnection {
+
+	private static final Log logger = LogFactory.getLog(WorkerConnection.class);
 
 	/** Frames up to this size go out on the dispatching thread; the socket buffer takes them at once. */
 	private static final int DIRECT_WRITE_BYTES = 64 * 1024;
@@ -143,7 +147,13 @@ final class WorkerConnection {
 				reply.complete(frame);
 			}
 		}
-		catch (IOException | MalformedFrameException ex) {
+		catch (MalformedFrameException ex) {
+			// Garbage, or a reply for no batch: nothing more it sends can be trusted.
+			logger.warn("Stage '" + this.stage + "' worker " + this.slot.id + " (pid " + this.process.pid()
+					+ ") broke the protocol (" + ex.getMessage() + "); it is replaced");
+			failure = ex;
+		}
+		catch (IOException ex) {
 			failure = ex;
 		}
 		this.broken = true;
