@@ -3,16 +3,18 @@
 The weights are the initializers of the same ONNX file the Java stage runs (read with Debian's
 ``python3-onnx``); the encoder is BERT's, written out here, then mean pooling by the attention
 mask and L2 normalisation, as the Java stage and sentence-transformers do. Texts come tokenised by
-the Java stage before it (msgpack ``{"ids": [[int, ...], ...]}``); the answer is the OpenAI
-embeddings response the Java stage gives.
+the Java stage before it (msgpack ``{"ids": [[int, ...], ...], "shape": "FLOATS" | "BASE64" |
+"TEI"}``); the answer is the one the Java stage gives: OpenAI's response, floats or Base64 as the
+client asked, or TEI's array of vectors.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import os
-from typing import Dict, List
+from typing import Any, Dict, List
 
 import numpy as np
 import onnx
@@ -100,6 +102,11 @@ class Encoder(torch.nn.Module):
         return x
 
 
+def _base64(vector: List[float]) -> str:
+    """OpenAI's ``base64``: the float32 values, little-endian, in standard Base64."""
+    return base64.b64encode(np.asarray(vector, dtype="<f4").tobytes()).decode("ascii")
+
+
 def _warn_of_a_slow_blas() -> None:
     """Debian's torch multiplies matrices with whatever ``libblas.so.3`` is installed: the reference
     BLAS unless OpenBLAS is, which is about seven times faster here."""
@@ -167,19 +174,26 @@ class Embed(Worker):
         # Compact, as the Java stage answers (Mosec's default indents): 384 floats a text.
         return json.dumps(data, separators=(",", ":")).encode()
 
-    def forward(self, data: List[dict]) -> List[dict]:
+    def forward(self, data: List[dict]) -> List[Any]:
         sequences = [ids for request in data for ids in request["ids"]]
         vectors = self.embed(sequences)
-        responses, start = [], 0
+        responses: List[Any] = []
+        start = 0
         for request in data:
             count = len(request["ids"])
+            mine = vectors[start:start + count]
+            start += count
+            shape = request.get("shape", "FLOATS")
+            if shape == "TEI":
+                responses.append(mine)  # TEI's /embed answers the vectors alone
+                continue
             tokens = sum(len(ids) for ids in request["ids"])
+            encode = _base64 if shape == "BASE64" else (lambda vector: vector)
             responses.append({
                 "object": "list",
-                "data": [{"object": "embedding", "index": i, "embedding": vector}
-                         for i, vector in enumerate(vectors[start:start + count])],
+                "data": [{"object": "embedding", "index": i, "embedding": encode(vector)}
+                         for i, vector in enumerate(mine)],
                 "model": NAME,
                 "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
             })
-            start += count
         return responses

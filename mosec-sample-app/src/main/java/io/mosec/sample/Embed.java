@@ -52,7 +52,7 @@ public class Embed implements BatchWorker<TokenizedRequest, EmbeddingResponse> {
 		int next = 0;
 		for (TokenizedRequest request : batch) {
 			int tokens = request.ids().stream().mapToInt((ids) -> ids.length).sum();
-			responses.add(EmbeddingResponse.of(vectors.subList(next, next + request.ids().size()), tokens));
+			responses.add(EmbeddingResponse.of(vectors.subList(next, next + request.ids().size()), tokens, request.shape()));
 			next += request.ids().size();
 		}
 		return responses;

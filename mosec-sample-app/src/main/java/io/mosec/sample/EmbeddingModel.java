@@ -37,6 +37,15 @@ public final class EmbeddingModel implements AutoCloseable {
 	/** Longest input, in tokens with [CLS] and [SEP]: longer texts are truncated, as the model was trained. */
 	public static final int MAX_TOKENS = 256;
 
+	/** Token ids run from 0 to one less than this (the rows of the model's word embeddings). */
+	public static final int VOCABULARY = 30522;
+
+	/** The id of [CLS], which starts every sequence. */
+	public static final long CLS = 101;
+
+	/** The id of [SEP], which ends every sequence. */
+	public static final long SEP = 102;
+
 	/**
 	 * Which weights to run.
 	 */

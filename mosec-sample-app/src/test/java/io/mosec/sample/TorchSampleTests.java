@@ -95,6 +95,29 @@ class TorchSampleTests {
 		}
 	}
 
+	@Test
+	void answersBase64AndTeisArrayAsTheJavaStageDoes() throws Exception {
+		float[] expected = javaVectors(List.of("Hello World")).get(0);
+		byte[] body = this.client.post().uri("/v1/embeddings").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"input\": \"Hello World\", \"encoding_format\": \"base64\"}")
+			.exchange()
+			.expectStatus().isOk()
+			.expectBody(byte[].class).returnResult().getResponseBody();
+		java.nio.FloatBuffer decoded = java.nio.ByteBuffer
+			.wrap(java.util.Base64.getDecoder().decode(JsonMapper.builder().build().readTree(body).at("/data/0/embedding").asText()))
+			.order(java.nio.ByteOrder.LITTLE_ENDIAN)
+			.asFloatBuffer();
+		float[] base64 = new float[decoded.remaining()];
+		decoded.get(base64);
+		assertThat(cosine(base64, expected)).isGreaterThan(0.999);
+		byte[] tei = this.client.post().uri("/embed").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"inputs\": [\"Hello World\"]}")
+			.exchange()
+			.expectStatus().isOk()
+			.expectBody(byte[].class).returnResult().getResponseBody();
+		assertThat(cosine(vector(JsonMapper.builder().build().readTree(tei).get(0)), expected)).isGreaterThan(0.999);
+	}
+
 	private JsonNode embed(List<String> texts) throws Exception {
 		byte[] body = this.client.post().uri("/v1/embeddings").contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(JsonMapper.builder().build().writeValueAsString(Map.of("input", texts)))

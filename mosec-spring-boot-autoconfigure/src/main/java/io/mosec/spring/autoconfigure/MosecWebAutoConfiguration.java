@@ -1,10 +1,13 @@
 package io.mosec.spring.autoconfigure;
 
+import java.util.List;
+
 import io.mosec.spring.pipeline.Pipeline;
 import io.mosec.spring.pipeline.PipelineListener;
 import io.mosec.spring.stage.StageRegistry;
 import io.mosec.spring.task.InFlightTable;
 import io.mosec.spring.web.InferenceHandler;
+import io.mosec.spring.web.ProblemCustomizer;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,10 +28,12 @@ public final class MosecWebAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	InferenceHandler mosecInferenceHandler(Pipeline pipeline, InFlightTable inFlight, MosecProperties properties,
-			ObjectProvider<PipelineListener> listeners) {
+			ObjectProvider<PipelineListener> listeners, ObjectProvider<ProblemCustomizer> problems) {
 		MosecPropertiesAdapter settings = new MosecPropertiesAdapter(properties);
+		List<ProblemCustomizer> customizers = problems.orderedStream().toList();
 		return new InferenceHandler(pipeline, inFlight, settings.timeout(), settings.maxRequestSize(),
-				PipelineListeners.of(listeners));
+				PipelineListeners.of(listeners),
+				(problem, request) -> customizers.forEach((customizer) -> customizer.customize(problem, request)));
 	}
 
 	@Bean

@@ -44,8 +44,25 @@ public final class InferenceHandler {
 
 	private final PipelineListener listener;
 
+	private final Problems problems;
+
 	public InferenceHandler(Pipeline pipeline, InFlightTable inFlight, Duration timeout, long maxRequestSize,
 			PipelineListener listener) {
+		this(pipeline, inFlight, timeout, maxRequestSize, listener, ProblemCustomizer.NONE);
+	}
+
+	/**
+	 * Creates the handler.
+	 * @param pipeline the stages
+	 * @param inFlight the requests in flight
+	 * @param timeout a request's deadline
+	 * @param maxRequestSize the largest body
+	 * @param listener told of every answer
+	 * @param problems adds members to every problem detail
+	 */
+	public InferenceHandler(Pipeline pipeline, InFlightTable inFlight, Duration timeout, long maxRequestSize,
+			PipelineListener listener, ProblemCustomizer problems) {
+		this.problems = new Problems(problems);
 		this.pipeline = pipeline;
 		this.listener = listener;
 		this.inFlight = inFlight;
@@ -66,7 +83,7 @@ public final class InferenceHandler {
 				return handle(request, route).doOnNext((response) -> this.listener.requestAnswered(route.path(),
 						response.statusCode().value(), System.nanoTime() - arrived));
 			});
-			builder.route(RequestPredicates.path(route.path()), (request) -> Problems.methodNotAllowed(request));
+			builder.route(RequestPredicates.path(route.path()), (request) -> this.problems.methodNotAllowed(request));
 		}
 		return routes.isEmpty() ? null : builder.build();
 	}
@@ -79,7 +96,7 @@ public final class InferenceHandler {
 		MediaType contentType = request.headers().contentType().orElse(null);
 		PayloadFormat requestFormat = ContentNegotiation.requestFormat(contentType, route.ingress().rawInput());
 		if (requestFormat == null) {
-			return Problems.respond(Failure.UNSUPPORTED_MEDIA_TYPE,
+			return this.problems.respond(Failure.UNSUPPORTED_MEDIA_TYPE,
 					contentType + " (send application/json or application/msgpack)", request);
 		}
 		if (request.headers().contentLength().orElse(0) > this.maxRequestSize) {
@@ -88,14 +105,14 @@ public final class InferenceHandler {
 		PayloadFormat responseFormat = ContentNegotiation.responseFormat(request.headers().accept(), requestFormat);
 		return readBody(request).flatMap((body) -> Mono.deferContextual((context) -> {
 			if (body.length == 0) {
-				return Problems.respond(Failure.BAD_REQUEST, "the request body is empty", request);
+				return this.problems.respond(Failure.BAD_REQUEST, "the request body is empty", request);
 			}
 			RequestThread thread = RequestThread.of(request);
 			Task task = this.inFlight.admit((id) -> new Task(id, route, body, requestFormat, responseFormat, thread));
 			if (task == null) {
 				InFlightTable.Admission refused = this.inFlight.admission();
 				return (refused == InFlightTable.Admission.OVER_CAPACITY || refused == InFlightTable.Admission.ADMITTED)
-						? Problems.respond(Failure.TOO_MANY_REQUESTS,
+						? this.problems.respond(Failure.TOO_MANY_REQUESTS,
 								this.inFlight.size() + " requests in flight, the capacity", request)
 						: unavailable(refused, request);
 			}
@@ -156,20 +173,20 @@ public final class InferenceHandler {
 	private Mono<ServerResponse> respond(TaskResult result, RouteDefinition route, PayloadFormat format,
 			ServerRequest request) {
 		if (result.status() != 200) {
-			return Problems.respond(result.status(), result.detail(), result.errors(), request);
+			return this.problems.respond(result.status(), result.detail(), result.errors(), request);
 		}
 		MediaType type = ContentNegotiation.responseType(route.egress(), format);
 		return ServerResponse.ok().contentType(type).bodyValue(result.body());
 	}
 
 	private Mono<ServerResponse> tooLarge(ServerRequest request) {
-		return Problems.respond(Failure.PAYLOAD_TOO_LARGE, "the limit is " + this.maxRequestSize + " bytes", request);
+		return this.problems.respond(Failure.PAYLOAD_TOO_LARGE, "the limit is " + this.maxRequestSize + " bytes", request);
 	}
 
-	private static Mono<ServerResponse> unavailable(InFlightTable.Admission admission, ServerRequest request) {
+	private Mono<ServerResponse> unavailable(InFlightTable.Admission admission, ServerRequest request) {
 		String why = (admission == InFlightTable.Admission.STARTING) ? "the service is warming up"
 				: "the service is shutting down";
-		return Problems.respond(Failure.SERVICE_UNAVAILABLE, why, request);
+		return this.problems.respond(Failure.SERVICE_UNAVAILABLE, why, request);
 	}
 
 }

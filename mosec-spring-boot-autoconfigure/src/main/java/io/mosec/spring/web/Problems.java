@@ -21,14 +21,17 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  */
 final class Problems {
 
-	private Problems() {
+	private final ProblemCustomizer customizer;
+
+	Problems(ProblemCustomizer customizer) {
+		this.customizer = customizer;
 	}
 
-	static Mono<ServerResponse> respond(Failure failure, String message, ServerRequest request) {
+	Mono<ServerResponse> respond(Failure failure, String message, ServerRequest request) {
 		return respond(failure.status(), failure.detail(message), List.of(), request);
 	}
 
-	static Mono<ServerResponse> respond(int status, String detail, List<FieldError> errors, ServerRequest request) {
+	Mono<ServerResponse> respond(int status, String detail, List<FieldError> errors, ServerRequest request) {
 		ProblemDetail problem = problem(status, detail, request);
 		if (!errors.isEmpty()) {
 			problem.setProperty("errors", errors);
@@ -36,7 +39,7 @@ final class Problems {
 		return ServerResponse.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).bodyValue(problem);
 	}
 
-	static Mono<ServerResponse> methodNotAllowed(ServerRequest request) {
+	Mono<ServerResponse> methodNotAllowed(ServerRequest request) {
 		Failure failure = Failure.METHOD_NOT_ALLOWED;
 		String detail = failure.detail(request.method() + " " + request.path() + " (use POST)");
 		return ServerResponse.status(failure.status())
@@ -45,9 +48,10 @@ final class Problems {
 			.bodyValue(problem(failure.status(), detail, request));
 	}
 
-	private static ProblemDetail problem(int status, String detail, ServerRequest request) {
+	private ProblemDetail problem(int status, String detail, ServerRequest request) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(status), detail);
 		problem.setInstance(URI.create(request.path()));
+		this.customizer.customize(problem, request);
 		return problem;
 	}
 
