@@ -40,7 +40,7 @@ class EmbeddingModelTests {
 			SENTENCES.forEach((sentence) -> ids.add(tokenizer.encode(sentence).getIds()));
 			float[] alone = model.embed(List.of(ids.get(0)), 32).get(0);
 			float[] inBatch = model.embed(ids, 32).get(0);
-			assertThat(cosine(alone, inBatch)).isGreaterThan(0.99999);
+			assertThat(Vectors.cosine(alone, inBatch)).isGreaterThan(0.99999);
 		}
 	}
 
@@ -60,22 +60,10 @@ class EmbeddingModelTests {
 				float[] ours = model.embed(List.of(tokenizer.encode(sentence).getIds()), 32).get(0);
 				float[] theirs = reference.embed(sentence).content().vector();
 				assertThat(ours).hasSize(io.mosec.sample.EmbeddingModel.DIMENSIONS);
-				assertThat(cosine(ours, theirs)).as(sentence).isGreaterThan(0.999);
-				assertThat(cosine(ours, ours)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+				assertThat(Vectors.cosine(ours, theirs)).as(sentence).isGreaterThan(0.999);
+				assertThat(Vectors.cosine(ours, ours)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
 			}
 		}
-	}
-
-	private static double cosine(float[] a, float[] b) {
-		double dot = 0;
-		double na = 0;
-		double nb = 0;
-		for (int i = 0; i < a.length; i++) {
-			dot += a[i] * b[i];
-			na += a[i] * a[i];
-			nb += b[i] * b[i];
-		}
-		return dot / Math.sqrt(na * nb);
 	}
 
 }

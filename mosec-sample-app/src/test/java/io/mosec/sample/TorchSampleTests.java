@@ -1,6 +1,5 @@
 package io.mosec.sample;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -10,7 +9,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.mosec.testing.Python;
-import org.junit.jupiter.api.BeforeAll;
+import io.mosec.testing.RequiresPython;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -23,8 +22,6 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,11 +33,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		// A batch waits for its mates here, so that concurrent requests surely share one.
-		properties = "mosec.stages.embed.max-wait-time=300ms")
+		properties = { Python.INTERPRETER_PROPERTY, "mosec.stages.embed.max-wait-time=300ms" })
 @ActiveProfiles(Embed.TORCH)
 @AutoConfigureWebTestClient
 @AutoConfigureMetrics
 @DirtiesContext
+@RequiresPython({ "msgpack", "torch", "onnx", "numpy" })
 class TorchSampleTests {
 
 	/** Short, long, punctuated, non-English: runs of several lengths in one batch. */
@@ -54,19 +52,9 @@ class TorchSampleTests {
 	@Autowired
 	WebTestClient client;
 
-	@BeforeAll
-	static void needsPython() {
-		Python.withModules("msgpack", "torch", "onnx", "numpy");
-	}
-
-	@DynamicPropertySource
-	static void interpreter(DynamicPropertyRegistry registry) {
-		registry.add("mosec.python.interpreter", () -> Python.INTERPRETER);
-	}
-
 	@Test
 	void givesTheJavaModelsVectorsForTextsBatchedAcrossRequests() throws Exception {
-		List<float[]> expected = javaVectors(CORPUS);
+		List<float[]> expected = Vectors.ofTheModel(CORPUS);
 		// One request per text, all at once: the stage takes them as one batch.
 		List<JsonNode> answers = Flux.range(0, CORPUS.size())
 			.flatMapSequential((i) -> Mono.fromCallable(() -> embed(List.of(CORPUS.get(i))))
@@ -74,7 +62,7 @@ class TorchSampleTests {
 			.collectList()
 			.block();
 		for (int i = 0; i < CORPUS.size(); i++) {
-			assertThat(cosine(vector(answers.get(i).at("/data/0/embedding")), expected.get(i))).as(CORPUS.get(i))
+			assertThat(Vectors.cosine(Vectors.of(answers.get(i).at("/data/0/embedding")), expected.get(i))).as(CORPUS.get(i))
 				.isGreaterThan(0.999);
 		}
 		assertThat(batchedRequestsTogether()).isTrue();
@@ -82,7 +70,7 @@ class TorchSampleTests {
 
 	@Test
 	void givesTheJavaModelsVectorsAndUsageForManyTextsInOneRequest() throws Exception {
-		List<float[]> expected = javaVectors(CORPUS);
+		List<float[]> expected = Vectors.ofTheModel(CORPUS);
 		JsonNode answer = embed(CORPUS);
 		assertThat(answer.at("/object").asText()).isEqualTo("list");
 		assertThat(answer.at("/model").asText()).isEqualTo(EmbeddingModel.NAME);
@@ -90,14 +78,14 @@ class TorchSampleTests {
 			.isEqualTo(answer.at("/usage/total_tokens").asInt());
 		for (int i = 0; i < CORPUS.size(); i++) {
 			assertThat(answer.at("/data/" + i + "/index").asInt()).isEqualTo(i);
-			assertThat(cosine(vector(answer.at("/data/" + i + "/embedding")), expected.get(i))).as(CORPUS.get(i))
+			assertThat(Vectors.cosine(Vectors.of(answer.at("/data/" + i + "/embedding")), expected.get(i))).as(CORPUS.get(i))
 				.isGreaterThan(0.999);
 		}
 	}
 
 	@Test
 	void answersBase64AndTeisArrayAsTheJavaStageDoes() throws Exception {
-		float[] expected = javaVectors(List.of("Hello World")).get(0);
+		float[] expected = Vectors.ofTheModel(List.of("Hello World")).get(0);
 		byte[] body = this.client.post().uri("/v1/embeddings").contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"input\": \"Hello World\", \"encoding_format\": \"base64\"}")
 			.exchange()
@@ -109,13 +97,13 @@ class TorchSampleTests {
 			.asFloatBuffer();
 		float[] base64 = new float[decoded.remaining()];
 		decoded.get(base64);
-		assertThat(cosine(base64, expected)).isGreaterThan(0.999);
+		assertThat(Vectors.cosine(base64, expected)).isGreaterThan(0.999);
 		byte[] tei = this.client.post().uri("/embed").contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"inputs\": [\"Hello World\"]}")
 			.exchange()
 			.expectStatus().isOk()
 			.expectBody(byte[].class).returnResult().getResponseBody();
-		assertThat(cosine(vector(JsonMapper.builder().build().readTree(tei).get(0)), expected)).isGreaterThan(0.999);
+		assertThat(Vectors.cosine(Vectors.of(JsonMapper.builder().build().readTree(tei).get(0)), expected)).isGreaterThan(0.999);
 	}
 
 	private JsonNode embed(List<String> texts) throws Exception {
@@ -126,15 +114,6 @@ class TorchSampleTests {
 			.expectHeader().contentType(MediaType.APPLICATION_JSON)
 			.expectBody(byte[].class).returnResult().getResponseBody();
 		return JsonMapper.builder().build().readTree(body);
-	}
-
-	private static List<float[]> javaVectors(List<String> texts) throws Exception {
-		try (HuggingFaceTokenizer tokenizer = EmbeddingModel.tokenizer(EmbeddingModel.Variant.FP32);
-				EmbeddingModel model = new EmbeddingModel(EmbeddingModel.Variant.FP32, 1)) {
-			List<long[]> ids = new ArrayList<>();
-			texts.forEach((text) -> ids.add(tokenizer.encode(text).getIds()));
-			return model.embed(ids, 32);
-		}
 	}
 
 	private static int tokens(List<String> texts) {
@@ -159,27 +138,6 @@ class TorchSampleTests {
 		}
 		assertThat(sum).as(series).isPositive();
 		return sum;
-	}
-
-	private static float[] vector(JsonNode embedding) {
-		float[] vector = new float[embedding.size()];
-		for (int i = 0; i < vector.length; i++) {
-			vector[i] = (float) embedding.get(i).asDouble();
-		}
-		return vector;
-	}
-
-	private static double cosine(float[] a, float[] b) {
-		assertThat(a).hasSameSizeAs(b);
-		double dot = 0;
-		double na = 0;
-		double nb = 0;
-		for (int i = 0; i < a.length; i++) {
-			dot += a[i] * b[i];
-			na += a[i] * a[i];
-			nb += b[i] * b[i];
-		}
-		return dot / Math.sqrt(na * nb);
 	}
 
 }

@@ -3,37 +3,26 @@ package io.mosec.server;
 import java.time.Duration;
 
 import io.mosec.testing.Python;
-import org.junit.jupiter.api.BeforeAll;
+import io.mosec.testing.RequiresPython;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The server as its README runs it: the example script, served unchanged.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "mosec.python.server=examples/echo.py")
+		properties = { Python.INTERPRETER_PROPERTY, "mosec.python.server=examples/echo.py" })
 @AutoConfigureWebTestClient
+@RequiresPython
 class MosecServerApplicationTests {
 
 	@Autowired
 	WebTestClient client;
-
-	@BeforeAll
-	static void needsPython() {
-		Python.withModules("msgpack");
-	}
-
-	@DynamicPropertySource
-	static void interpreter(DynamicPropertyRegistry registry) {
-		registry.add("mosec.python.interpreter", () -> Python.INTERPRETER);
-	}
 
 	@Test
 	void servesTheExampleScript() {

@@ -19,6 +19,12 @@ public final class Python {
 
 	public static final String INTERPRETER = System.getProperty("mosec.test.python", "/usr/bin/python3");
 
+	/**
+	 * The server's interpreter property for a {@code @SpringBootTest}: the same interpreter, as a
+	 * constant an annotation can hold (the placeholder reads {@code -Dmosec.test.python}).
+	 */
+	public static final String INTERPRETER_PROPERTY = "mosec.python.interpreter=${mosec.test.python:/usr/bin/python3}";
+
 	private Python() {
 	}
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.mosec.spring.pipeline.Pipeline;
 import io.mosec.spring.test.LocalHttp;
 import io.mosec.testing.Python;
-import org.junit.jupiter.api.BeforeAll;
+import io.mosec.testing.RequiresPython;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -12,9 +12,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,9 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the script gets its own arguments.
  */
 @SpringBootTest(classes = MosecScriptEndToEndTests.Empty.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "mosec.worker.mode=process", "mosec.python.server=../mosec-server/examples/echo.py",
+		properties = { Python.INTERPRETER_PROPERTY, "mosec.worker.mode=process", "mosec.python.server=../mosec-server/examples/echo.py",
 				"mosec.python.args=--batch,8", "mosec.stages.Postprocess_3.num=1" })
 @DirtiesContext
+@RequiresPython
 class MosecScriptEndToEndTests {
 
 	@LocalServerPort
@@ -34,16 +33,6 @@ class MosecScriptEndToEndTests {
 
 	@Autowired
 	Pipeline pipeline;
-
-	@BeforeAll
-	static void needsPython() {
-		Python.withModules("msgpack");
-	}
-
-	@DynamicPropertySource
-	static void interpreter(DynamicPropertyRegistry registry) {
-		registry.add("mosec.python.interpreter", () -> Python.INTERPRETER);
-	}
 
 	@Test
 	void servesTheScriptsRouteThroughItsThreeStages() throws Exception {

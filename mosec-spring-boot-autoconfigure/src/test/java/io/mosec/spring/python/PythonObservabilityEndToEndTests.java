@@ -12,9 +12,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.mosec.spring.test.LocalHttp;
 import io.mosec.testing.Python;
+import io.mosec.testing.RequiresPython;
 import io.mosec.testing.ZipkinCollector;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -37,13 +37,14 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = PythonObservabilityEndToEndTests.Application.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "mosec.worker.mode=process",
+		properties = { Python.INTERPRETER_PROPERTY, "mosec.worker.mode=process",
 				"mosec.stages.py-observed.python=src/test/resources/python/stages.py:Observed",
 				"mosec.routes[0].path=/observed", "mosec.routes[0].stages=py-observed",
 				"management.tracing.sampling.probability=1.0" })
 @AutoConfigureMetrics
 @AutoConfigureTracing
 @DirtiesContext
+@RequiresPython
 class PythonObservabilityEndToEndTests {
 
 	static final ZipkinCollector zipkin = ZipkinCollector.started();
@@ -55,14 +56,8 @@ class PythonObservabilityEndToEndTests {
 	@LocalServerPort
 	int port;
 
-	@BeforeAll
-	static void needsPython() {
-		Python.withModules("msgpack");
-	}
-
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		registry.add("mosec.python.interpreter", () -> Python.INTERPRETER);
 		registry.add("management.tracing.export.zipkin.endpoint", zipkin::endpoint);
 	}
 

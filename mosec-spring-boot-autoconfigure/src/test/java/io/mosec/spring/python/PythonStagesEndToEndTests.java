@@ -21,7 +21,7 @@ import io.mosec.spring.test.LocalHttp;
 import io.mosec.spring.test.Readiness;
 import io.mosec.spring.worker.PoolStatus;
 import io.mosec.testing.Python;
-import org.junit.jupiter.api.BeforeAll;
+import io.mosec.testing.RequiresPython;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,9 +30,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
-import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,7 +42,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = PythonStagesEndToEndTests.Application.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "mosec.worker.mode=process", "mosec.stages.py-echo.python=src/test/resources/python/stages.py:Echo",
+		properties = { Python.INTERPRETER_PROPERTY, "mosec.worker.mode=process", "mosec.stages.py-echo.python=src/test/resources/python/stages.py:Echo",
 				"mosec.stages.py-doubler.python=src/test/resources/python/stages.py:Doubler",
 				"mosec.stages.py-doubler.max-batch-size=4", "mosec.stages.py-doubler.max-wait-time=20ms",
 				"mosec.stages.py-words.python=src/test/resources/python/stages.py:Words",
@@ -59,6 +57,7 @@ import static org.awaitility.Awaitility.await;
 				"mosec.routes[4].path=/slow", "mosec.routes[4].stages=py-slow",
 				"mosec.routes[5].path=/split-count", "mosec.routes[5].stages=split,py-count" })
 @DirtiesContext
+@RequiresPython
 class PythonStagesEndToEndTests {
 
 	final JsonMapper json = JsonMapper.builder().build();
@@ -68,16 +67,6 @@ class PythonStagesEndToEndTests {
 
 	@Autowired
 	Pipeline pipeline;
-
-	@BeforeAll
-	static void needsPython() {
-		Python.withModules("msgpack");
-	}
-
-	@DynamicPropertySource
-	static void interpreter(DynamicPropertyRegistry registry) {
-		registry.add("mosec.python.interpreter", () -> Python.INTERPRETER);
-	}
 
 	@Test
 	void servesAPythonStageWithTheRawBodyInAndItsJsonOut() throws Exception {

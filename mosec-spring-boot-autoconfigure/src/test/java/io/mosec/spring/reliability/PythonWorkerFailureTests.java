@@ -9,7 +9,7 @@ import io.mosec.spring.pipeline.Pipeline;
 import io.mosec.spring.test.LocalHttp;
 import io.mosec.spring.worker.PoolStatus;
 import io.mosec.testing.Python;
-import org.junit.jupiter.api.BeforeAll;
+import io.mosec.testing.RequiresPython;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,8 +20,6 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -33,7 +31,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = PythonWorkerFailureTests.Application.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "mosec.worker.mode=process", "mosec.timeout=20s",
+		properties = { Python.INTERPRETER_PROPERTY, "mosec.worker.mode=process", "mosec.timeout=20s",
 				"mosec.stages.no-hello.python=src/test/resources/python/misbehaving.py:Echo",
 				"mosec.stages.no-hello.num=2", "mosec.stages.no-hello.env[0].MISBEHAVE=",
 				"mosec.stages.no-hello.env[1].MISBEHAVE=no-hello",
@@ -49,6 +47,7 @@ import static org.awaitility.Awaitility.await;
 				"mosec.routes[2].path=/stray-reply", "mosec.routes[2].stages=stray-reply",
 				"mosec.routes[3].path=/killed", "mosec.routes[3].stages=killed" })
 @DirtiesContext
+@RequiresPython
 class PythonWorkerFailureTests {
 
 	@LocalServerPort
@@ -56,16 +55,6 @@ class PythonWorkerFailureTests {
 
 	@Autowired
 	Pipeline pipeline;
-
-	@BeforeAll
-	static void needsPython() {
-		Python.withModules("msgpack");
-	}
-
-	@DynamicPropertySource
-	static void interpreter(DynamicPropertyRegistry registry) {
-		registry.add("mosec.python.interpreter", () -> Python.INTERPRETER);
-	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "no-hello", "garbage", "stray-reply" })
