@@ -26,7 +26,8 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * The handler's admission: 503 before warm-up and after shutdown has begun.
+ * The handler's admission (503 before warm-up and after shutdown has begun), and the members an
+ * application adds to its problem details.
  */
 class InferenceHandlerTests {
 
@@ -74,6 +75,26 @@ class InferenceHandlerTests {
 			.exchange()
 			.expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
 			.expectBody().jsonPath("$.detail").isEqualTo("service unavailable: the service is shutting down");
+	}
+
+	@Test
+	void addsWhatAProblemCustomizerAddsToEveryProblem() {
+		WebTestClient customized = WebTestClient
+			.bindToRouterFunction(new InferenceHandler(this.pipeline, this.inFlight, Duration.ofSeconds(1), 1024,
+					PipelineListener.NONE, (problem, request) -> problem.setProperty("error",
+							Map.of("message", problem.getDetail(), "path", request.path())))
+				.routerFunction(List.of(new RouteDefinition("/inference", List.of(this.echo)))))
+			.build();
+		customized.post().uri("/inference").contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
+			.exchange()
+			.expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+			.expectBody()
+			.jsonPath("$.detail").isEqualTo("service unavailable: the service is warming up")
+			.jsonPath("$.error.message").isEqualTo("service unavailable: the service is warming up")
+			.jsonPath("$.error.path").isEqualTo("/inference");
+		customized.get().uri("/inference").exchange()
+			.expectStatus().isEqualTo(HttpStatus.METHOD_NOT_ALLOWED)
+			.expectBody().jsonPath("$.error.message").exists();
 	}
 
 	/** Answers every task with its own bytes, as a JSON echo stage would. */
