@@ -85,14 +85,8 @@ class PythonRuntimeTests {
 
 	@Test
 	void stopsTheServersStartupWithThatMessage() {
-		assertThatException()
-			.isThrownBy(() -> new SpringApplicationBuilder(PythonStagesEndToEndTests.Application.class)
-				.web(WebApplicationType.REACTIVE)
-				.properties("server.port=0", "mosec.worker.mode=process", "mosec.python.interpreter=/no/such/python3",
-						"mosec.stages.py.python=src/test/resources/python/stages.py:Echo", "mosec.routes[0].path=/py",
-						"mosec.routes[0].stages=py")
-				.run()
-				.close())
+		assertThatException().isThrownBy(() -> startPythonStage("mosec.worker.mode=process",
+				"mosec.python.interpreter=/no/such/python3"))
 			.havingRootCause()
 			.isInstanceOf(MosecConfigurationException.class)
 			.withMessageContaining("needs interpreter '/no/such/python3', which cannot be started");
@@ -100,14 +94,7 @@ class PythonRuntimeTests {
 
 	@Test
 	void refusesAPythonStageInThreadMode() {
-		assertThatException()
-			.isThrownBy(() -> new SpringApplicationBuilder(PythonStagesEndToEndTests.Application.class)
-				.web(WebApplicationType.REACTIVE)
-				.properties("server.port=0", "mosec.worker.mode=thread",
-						"mosec.stages.py.python=src/test/resources/python/stages.py:Echo", "mosec.routes[0].path=/py",
-						"mosec.routes[0].stages=py")
-				.run()
-				.close())
+		assertThatException().isThrownBy(() -> startPythonStage("mosec.worker.mode=thread"))
 			.havingRootCause()
 			.isInstanceOf(MosecConfigurationException.class)
 			.withMessageContaining("Stage 'py' is a Python stage, which runs in worker processes only: remove mosec.worker.mode=thread");
@@ -115,6 +102,16 @@ class PythonRuntimeTests {
 
 	private PythonRuntime runtime(String interpreter) {
 		return PythonRuntime.extract(interpreter, this.directory);
+	}
+
+	/** Starts, and closes, a server with one Python stage on route /py and these properties besides. */
+	private static void startPythonStage(String... properties) {
+		new SpringApplicationBuilder(PythonStagesEndToEndTests.Application.class).web(WebApplicationType.REACTIVE)
+			.properties("server.port=0", "mosec.stages.py.python=src/test/resources/python/stages.py:Echo",
+					"mosec.routes[0].path=/py", "mosec.routes[0].stages=py")
+			.properties(properties)
+			.run()
+			.close();
 	}
 
 }
